@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AcademyConfig(AppConfig):
+    name = "academy"
+    verbose_name = _("Provider Academy")
+
+    def ready(self):
+        from . import search, signals  # noqa: F401  (signals keep the search index current)
+        from .models import StandardPage
+
+        search.register(StandardPage, kind=_("Article"), fields=["intro", "body"])

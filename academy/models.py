@@ -1,0 +1,304 @@
+"""The academy's people and companies, the site shell pages, and the search index.
+
+Providers, members and lecturers are read by every other app; this module imports none of them.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class User(AbstractUser):
+    """A person with an account; e-mail is the login (allauth), username is internal."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True,
+        help_text=_("How your name appears on the site and on certificates."),
+    )
+    welcomed_at = models.DateTimeField(_("welcome e-mail sent"), null=True, blank=True, editable=False)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.email or self.username
+
+    @property
+    def membership(self):
+        """The user's company membership, or None (at most one per user)."""
+        try:
+            return self.academy_membership
+        except Membership.DoesNotExist:
+            return None
+
+
+def user_display(user) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: the display name, else the e-mail address."""
+    return str(user)
+
+
+class GrowthStage(models.TextChoices):
+    """The four directions of the provider growth plan, in order."""
+
+    CREATE = "create", _("Create")
+    CAPABILITY = "capability", _("Capability")
+    OPERATIONS = "operations", _("Operations")
+    EXPANSION = "expansion", _("Business expansion")
+
+
+class Industry(models.Model):
+    """A merchant industry; hierarchical (餐飲 → 茶飲, 快餐 …) so 150+ fit under a few roots."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent industry"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="industry_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class Provider(models.Model):
+    """A service-provider company: builds mini-programs, payment and workplace integrations."""
+
+    name = models.CharField(_("company name"), max_length=120, unique=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    industries = models.ManyToManyField(
+        Industry, verbose_name=_("industries served"), blank=True, related_name="providers"
+    )
+    growth_stage = models.CharField(
+        _("growth stage"), max_length=20, choices=GrowthStage.choices, default=GrowthStage.CREATE
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("name"), FieldPanel("city"), FieldPanel("industries"),
+        FieldPanel("growth_stage"), FieldPanel("description"), FieldPanel("website"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in a provider company. One company per user."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="academy_membership",
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider", "-role", "joined_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.provider} ({self.get_role_display()})"
+
+
+class LecturerProfile(models.Model):
+    """What makes a user a lecturer; listed in the public directory once they choose to be."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="lecturer_profile",
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    specialties = models.CharField(
+        _("specialties"), max_length=200, blank=True,
+        help_text=_("Comma-separated, e.g. 小程序電商, 微信支付"),
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    listed = models.BooleanField(
+        _("listed in the lecturer directory"), default=True,
+        help_text=_("Shown publicly only once the lecturer holds a valid certificate."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("user"), FieldPanel("bio"), FieldPanel("city"),
+        FieldPanel("specialties"), FieldPanel("photo"), FieldPanel("listed"),
+    ]
+
+    class Meta:
+        ordering = ["user__display_name"]
+        verbose_name = _("lecturer profile")
+        verbose_name_plural = _("lecturer profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def specialty_list(self) -> list[str]:
+        return [s.strip() for s in self.specialties.replace("，", ",").split(",") if s.strip()]
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+class OfferBlock(blocks.StructBlock):
+    """One of the things the academy offers, as a card on the home page."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=60)
+    text = blocks.TextBlock(label=_("text"), max_length=240)
+    link_page = blocks.PageChooserBlock(label=_("link to page"), required=False)
+    link_url = blocks.CharBlock(label=_("or link to URL"), required=False, max_length=200)
+
+    class Meta:
+        icon = "pick"
+        label = _("Offer")
+        template = "academy/blocks/offer.html"
+
+
+class StatBlock(blocks.StructBlock):
+    value = blocks.CharBlock(label=_("value"), max_length=20)
+    label = blocks.CharBlock(label=_("label"), max_length=60)
+
+    class Meta:
+        icon = "order"
+        label = _("Key figure")
+
+
+class HomePage(Page):
+    """The academy's front door."""
+
+    hero_eyebrow = models.CharField(_("eyebrow"), max_length=80, blank=True)
+    hero_title = models.CharField(_("headline"), max_length=120)
+    hero_title_en = models.CharField(_("headline (English)"), max_length=120, blank=True)
+    hero_intro = models.TextField(_("introduction"), blank=True)
+    hero_intro_en = models.TextField(_("introduction (English)"), blank=True)
+    stats = StreamField([("stat", StatBlock())], verbose_name=_("key figures"), blank=True)
+    offers = StreamField([("offer", OfferBlock())], verbose_name=_("what the academy offers"), blank=True)
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_eyebrow"), FieldPanel("hero_title"), FieldPanel("hero_title_en"),
+                FieldPanel("hero_intro"), FieldPanel("hero_intro_en"),
+            ],
+            heading=_("Hero"),
+        ),
+        FieldPanel("stats"),
+        FieldPanel("offers"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_intro")]
+    api_fields = [APIField("hero_title"), APIField("hero_intro"), APIField("offers")]
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class StandardPage(Page):
+    """A plain content page: about the academy, guides, FAQs."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(label=_("heading"), form_classname="title")),
+            ("paragraph", blocks.RichTextBlock(label=_("paragraph"))),
+            ("image", ImageBlock(label=_("image"))),
+            ("quote", blocks.BlockQuoteBlock(label=_("quote"))),
+        ],
+        verbose_name=_("body"), blank=True,
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [APIField("intro"), APIField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Per-site details staff edit in the admin (Settings → Site settings)."""
+
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    footer_note = RichTextField(_("footer note"), blank=True, features=["bold", "italic", "link"])
+    icp_number = models.CharField(
+        _("ICP licence number"), max_length=60, blank=True,
+        help_text=_("Shown in the footer, as sites served in mainland China must."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+
+
+# --- Search index (academy/search.py) ---------------------------------------------------------------
+
+
+class SearchDocument(models.Model):
+    """One searchable object, its text folded to Simplified Chinese and lower case.
+
+    Stock Wagtail backends treat a run of Chinese characters as one token, so 餐飲 never matches
+    餐飲行業案例; this index is searched by substring instead (academy/search.py).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=40, help_text="Label shown on the result, e.g. 'course'.")
+    title = models.CharField(max_length=255, help_text="The title as written.")
+    folded_title = models.CharField(max_length=255)
+    folded_body = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Plain text as written, for snippets.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_unique_object"),
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,274 @@
+"""Site search that works on Chinese text.
+
+Wagtail's stock backends split text on spaces and punctuation, so a run of Chinese characters is
+one token and 餐飲 never finds 餐飲行業小程序案例. Here every indexed text and every query is folded
+(OpenCC t2s, lower case) and matched by substring, which finds any Chinese word inside a run and
+makes Traditional and Simplified forms meet. Ranking happens in the database: a title hit outweighs
+body hits, and more occurrences rank higher. It works the same on SQLite and PostgreSQL.
+
+Apps register what they index once, usually in AppConfig.ready():
+
+    search.register(CoursePage, kind=_("Course"), fields=["summary", "body"])
+
+Pages are indexed when published and dropped when unpublished or deleted (academy/signals.py);
+`manage.py rebuild_search_index` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Length, Replace
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import SearchDocument
+
+__all__ = [
+    "SearchDocument", "register", "index_object", "remove_object", "rebuild",
+    "search", "fold", "reader_script", "to_script", "present",
+]
+
+TITLE_WEIGHT = 20
+MAX_TERMS = 6
+SNIPPET_CHARS = 90
+
+
+@cache
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: Traditional → Simplified, lower case, collapsed whitespace."""
+    return re.sub(r"\s+", " ", _converter("t2s").convert(text or "")).strip().lower()
+
+
+def to_script(text: str, script: str | None) -> str:
+    """Show text in the reader's script: 'hant' (Traditional), 'hans' (Simplified) or as written."""
+    if script == "hant":
+        return _converter("s2t").convert(text)
+    if script == "hans":
+        return _converter("t2s").convert(text)
+    return text
+
+
+def reader_script(query: str, language: str | None) -> str | None:
+    """The script the reader reads: what their query is written in, else their UI language."""
+    if query:
+        if _converter("t2s").convert(query) != query:
+            return "hant"
+        if _converter("s2t").convert(query) != query:
+            return "hans"
+    if language == "zh-hant":
+        return "hant"
+    if language == "zh-hans":
+        return "hans"
+    return None
+
+
+@dataclass
+class Registration:
+    model: type[models.Model]
+    kind: Any
+    fields: list[str] = field(default_factory=list)
+
+
+_registry: dict[type[models.Model], Registration] = {}
+
+
+def register(model: type[models.Model], *, kind: Any, fields: list[str] | tuple[str, ...] = ()) -> None:
+    """Index `model`'s title (or str()) plus `fields`; `kind` labels its results."""
+    _registry[model] = Registration(model, kind, list(fields))
+
+
+def registration_for(obj: models.Model) -> Registration | None:
+    for klass in type(obj).__mro__:
+        if klass in _registry:
+            return _registry[klass]
+    return None
+
+
+def text_of(value: Any) -> str:
+    """Plain text of a field value: strings, rich text, StreamField values and blocks."""
+    if value is None:
+        return ""
+    if hasattr(value, "render_as_block"):  # StreamValue / block values
+        return strip_tags(str(value.render_as_block()))
+    return strip_tags(str(value))
+
+
+def _object_text(obj: models.Model, reg: Registration) -> str:
+    parts = [getattr(obj, "search_description", "") or ""]
+    for name in reg.fields:
+        parts.append(text_of(getattr(obj, name, None)))
+    return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
+
+
+def _is_public(obj: models.Model) -> bool:
+    from wagtail.models import Page
+
+    if isinstance(obj, Page):
+        return obj.live and not obj.get_view_restrictions().exists()
+    return getattr(obj, "is_searchable", True)
+
+
+def index_object(obj: models.Model) -> SearchDocument | None:
+    """Write (or drop) the object's search document; returns it when the object is indexed."""
+    reg = registration_for(obj)
+    if reg is None:
+        return None
+    if not _is_public(obj):
+        remove_object(obj)
+        return None
+    title = getattr(obj, "title", None) or str(obj)
+    body = _object_text(obj, reg)
+    doc, _ = SearchDocument.objects.update_or_create(
+        content_type=_content_type_for(obj),
+        object_id=obj.pk,
+        defaults={
+            "kind": str(reg.kind)[:40],
+            "title": title[:255],
+            "folded_title": fold(title)[:255],
+            "body": body,
+            "folded_body": fold(body),
+        },
+    )
+    return doc
+
+
+def _content_type_for(obj: models.Model) -> ContentType:
+    """Pages are keyed by their base Page row, whichever specific class the caller holds."""
+    from wagtail.models import Page
+
+    model = Page if isinstance(obj, Page) else type(obj)
+    return ContentType.objects.get_for_model(model)
+
+
+def remove_object(obj: models.Model) -> None:
+    SearchDocument.objects.filter(content_type=_content_type_for(obj), object_id=obj.pk).delete()
+
+
+def rebuild() -> int:
+    """Drop and rebuild the whole index; returns the number of documents written."""
+    from wagtail.models import Page
+
+    SearchDocument.objects.all().delete()
+    count = 0
+    for model in _registry:
+        queryset = model.objects.all()
+        if issubclass(model, Page):
+            queryset = queryset.live()
+        for obj in queryset.iterator():
+            count += index_object(obj) is not None
+    return count
+
+
+def terms_of(query: str) -> list[str]:
+    """Folded search terms: words split on whitespace; quotes keep a phrase together."""
+    folded = fold(query)
+    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', folded)]
+    terms = [t.strip() for t in terms if t.strip()]
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def _occurrences(field_name: str, term: str):
+    """How often `term` occurs in the field, computed by the database (same SQL on SQLite and PG)."""
+    return (Length(field_name) - Length(Replace(field_name, Value(term), Value("")))) / len(term)
+
+
+def search(query: str) -> models.QuerySet[SearchDocument]:
+    """Documents containing every term of `query`, best first."""
+    terms = terms_of(query)
+    if not terms:
+        return SearchDocument.objects.none()
+    queryset = SearchDocument.objects.all()
+    rank = Value(0, output_field=IntegerField())
+    for term in terms:
+        queryset = queryset.filter(Q(folded_title__contains=term) | Q(folded_body__contains=term))
+        rank = (
+            rank
+            + Case(When(folded_title__contains=term, then=Value(TITLE_WEIGHT)), default=Value(0))
+            + _occurrences("folded_body", term)
+        )
+    return queryset.annotate(rank=rank).order_by(-F("rank"), "-updated_at", "pk")
+
+
+@dataclass
+class Result:
+    title: SafeString
+    kind: str
+    url: str
+    snippet: SafeString
+
+
+def _highlight(text: str, terms: list[str]) -> SafeString:
+    """Escape text and wrap each term occurrence in <mark>; matching happens on folded text."""
+    folded = fold(text)
+    if not terms or len(folded) != len(text):  # folding changed lengths: offsets would not line up
+        return mark_safe(escape(text))
+    spans = sorted((m.start(), m.end()) for t in terms for m in re.finditer(re.escape(t), folded))
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out += [escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def _snippet(body: str, terms: list[str]) -> str:
+    """About SNIPPET_CHARS*2 characters of body around the first term found."""
+    folded = fold(body)
+    positions = [p for p in (folded.find(t) for t in terms) if p >= 0]
+    if not positions or len(folded) != len(body):
+        start = 0
+    else:
+        start = max(0, min(positions) - SNIPPET_CHARS // 3)
+    end = start + SNIPPET_CHARS * 2
+    return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
+
+
+def present(docs: list[SearchDocument], query: str, script: str | None, request=None) -> list[Result]:
+    """Results ready for a template: in the reader's script, terms marked, URLs resolved in bulk."""
+    terms = terms_of(query)
+    urls = _urls_of(docs, request)
+    return [
+        Result(
+            title=_highlight(to_script(doc.title, script), terms),
+            kind=to_script(doc.kind, script),
+            url=urls.get((doc.content_type_id, doc.object_id), ""),
+            snippet=_highlight(to_script(_snippet(doc.body, terms), script), terms),
+        )
+        for doc in docs
+    ]
+
+
+def _urls_of(docs: list[SearchDocument], request) -> dict[tuple[int, int], str]:
+    """One query per content type, never one per result."""
+    from wagtail.models import Page
+
+    by_type: dict[int, list[int]] = {}
+    for doc in docs:
+        by_type.setdefault(doc.content_type_id, []).append(doc.object_id)
+    urls = {}
+    for ct_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            if isinstance(obj, Page):
+                url = obj.get_url(request)
+            else:
+                url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+            urls[(ct_id, obj.pk)] = url or ""
+    return urls

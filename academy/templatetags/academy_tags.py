@@ -1,0 +1,101 @@
+"""Template tags of the site shell: language-aware paths, the language switcher, reader's script.
+
+Simplified Chinese is served without a prefix, English under /en/ and Traditional Chinese under
+/zh-hant/ (design.md, "Contracts"); content is written once and shown in the reader's script.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.safestring import SafeData, mark_safe
+
+from academy.search import to_script
+
+register = template.Library()
+
+# Tags and entities stay as written: OpenCC must only see text, never a URL or an attribute.
+_MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
+
+_SCRIPT_OF_LANGUAGE = {"zh-hant": "hant", "zh-hans": "hans"}
+
+
+def _language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _prefix(code: str) -> str:
+    """The URL prefix of a language: none for the default (prefix_default_language=False)."""
+    return "" if code == settings.LANGUAGE_CODE else f"/{code}"
+
+
+def _strip_language_prefix(path: str) -> str:
+    for code in _language_codes():
+        prefix = f"/{code}"
+        if path == prefix or path.startswith(prefix + "/"):
+            return path[len(prefix) :] or "/"
+    return path
+
+
+def path_in_language(path: str, code: str) -> str:
+    """`path` (an unprefixed site path such as /courses/) as served in language `code`."""
+    if not path.startswith("/") or path.startswith("//"):
+        return path  # external or relative: nothing to prefix
+    return _prefix(code) + _strip_language_prefix(path)
+
+
+@register.simple_tag
+def lang_path(path: str) -> str:
+    """`{% lang_path "/courses/" %}` → /courses/, /en/courses/ or /zh-hant/courses/."""
+    return path_in_language(str(path), translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in each language: [{code, name, url, is_current}], settings order."""
+    request = context.get("request")
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    full_path = request.get_full_path() if request is not None else "/"
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(full_path, code)
+        if url == full_path and code != current:
+            # Paths no URL pattern resolves (a 404) still switch language by their prefix.
+            path, sep, query = full_path.partition("?")
+            url = path_in_language(path, code) + sep + query
+        links.append({"code": code, "name": name, "url": url, "is_current": code == current})
+    return links
+
+
+@register.filter(is_safe=True)
+def reader_script(value):
+    """Show Chinese content in the reader's script: Traditional for zh-hant, Simplified for zh-hans.
+
+    English readers see the text as written. Rich text keeps its markup and stays safe: only the
+    text between tags is converted, and the result is marked safe only if the input was.
+    """
+    if value is None or value == "":
+        return value
+    script = _SCRIPT_OF_LANGUAGE.get(translation.get_language() or "")
+    if script is None:
+        return value
+    if isinstance(value, SafeData):
+        parts = _MARKUP.split(str(value))
+        converted = "".join(
+            part if i % 2 else to_script(part, script) for i, part in enumerate(parts)
+        )
+        return mark_safe(converted)
+    return to_script(str(value), script)
+
+
+@register.filter
+def in_section(path: str, section_url: str) -> bool:
+    """Whether the request path lies in the site section at `section_url` (for aria-current)."""
+    path, section_url = str(path), str(section_url)
+    if section_url.rstrip("/") in {"", *(f"/{c}" for c in _language_codes())}:
+        return path == section_url
+    return path == section_url or path.startswith(section_url)

@@ -1,0 +1,41 @@
+"""URL map. Language-neutral endpoints (/healthz, /verify, /api) sit outside i18n_patterns so they
+answer without a prefix or a redirect; everything a person reads is under i18n_patterns with
+Simplified Chinese unprefixed, /en/ and /zh-hant/ (design.md, "Contracts")."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+from .api import api_router
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v2/", api_router.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("my-academy/", views.my_academy, name="my_academy"),
+    path("search/", views.search, name="search"),
+    # Wagtail serves every other path from the page tree: keep it last.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "academy.views.page_not_found"
+handler500 = "academy.views.server_error"
