@@ -23,10 +23,14 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True,
+        _("display name"),
+        max_length=80,
+        blank=True,
         help_text=_("How your name appears on the site and on certificates."),
     )
-    welcomed_at = models.DateTimeField(_("welcome e-mail sent"), null=True, blank=True, editable=False)
+    welcomed_at = models.DateTimeField(
+        _("welcome e-mail sent"), null=True, blank=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -65,19 +69,30 @@ class Industry(models.Model):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent industry"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="industry_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="industry_unique_name_in_parent"
+            ),
         ]
 
     def __str__(self):
@@ -100,8 +115,12 @@ class Provider(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     panels = [
-        FieldPanel("name"), FieldPanel("city"), FieldPanel("industries"),
-        FieldPanel("growth_stage"), FieldPanel("description"), FieldPanel("website"),
+        FieldPanel("name"),
+        FieldPanel("city"),
+        FieldPanel("industries"),
+        FieldPanel("growth_stage"),
+        FieldPanel("description"),
+        FieldPanel("website"),
     ]
 
     class Meta:
@@ -121,7 +140,9 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="academy_membership",
     )
     provider = models.ForeignKey(
@@ -143,28 +164,41 @@ class LecturerProfile(models.Model):
     """What makes a user a lecturer; listed in the public directory once they choose to be."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="lecturer_profile",
     )
     bio = models.TextField(_("biography"), blank=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
     specialties = models.CharField(
-        _("specialties"), max_length=200, blank=True,
+        _("specialties"),
+        max_length=200,
+        blank=True,
         help_text=_("Comma-separated, e.g. 小程序電商, 微信支付"),
     )
     photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     listed = models.BooleanField(
-        _("listed in the lecturer directory"), default=True,
+        _("listed in the lecturer directory"),
+        default=True,
         help_text=_("Shown publicly only once the lecturer holds a valid certificate."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     panels = [
-        FieldPanel("user"), FieldPanel("bio"), FieldPanel("city"),
-        FieldPanel("specialties"), FieldPanel("photo"), FieldPanel("listed"),
+        FieldPanel("user"),
+        FieldPanel("bio"),
+        FieldPanel("city"),
+        FieldPanel("specialties"),
+        FieldPanel("photo"),
+        FieldPanel("listed"),
     ]
 
     class Meta:
@@ -215,7 +249,9 @@ class HomePage(Page):
     hero_intro = models.TextField(_("introduction"), blank=True)
     hero_intro_en = models.TextField(_("introduction (English)"), blank=True)
     stats = StreamField([("stat", StatBlock())], verbose_name=_("key figures"), blank=True)
-    offers = StreamField([("offer", OfferBlock())], verbose_name=_("what the academy offers"), blank=True)
+    offers = StreamField(
+        [("offer", OfferBlock())], verbose_name=_("what the academy offers"), blank=True
+    )
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
@@ -223,8 +259,11 @@ class HomePage(Page):
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
-                FieldPanel("hero_eyebrow"), FieldPanel("hero_title"), FieldPanel("hero_title_en"),
-                FieldPanel("hero_intro"), FieldPanel("hero_intro_en"),
+                FieldPanel("hero_eyebrow"),
+                FieldPanel("hero_title"),
+                FieldPanel("hero_title_en"),
+                FieldPanel("hero_intro"),
+                FieldPanel("hero_intro_en"),
             ],
             heading=_("Hero"),
         ),
@@ -249,7 +288,8 @@ class StandardPage(Page):
             ("image", ImageBlock(label=_("image"))),
             ("quote", blocks.BlockQuoteBlock(label=_("quote"))),
         ],
-        verbose_name=_("body"), blank=True,
+        verbose_name=_("body"),
+        blank=True,
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
@@ -267,7 +307,9 @@ class SiteSettings(BaseSiteSetting):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     footer_note = RichTextField(_("footer note"), blank=True, features=["bold", "italic", "link"])
     icp_number = models.CharField(
-        _("ICP licence number"), max_length=60, blank=True,
+        _("ICP licence number"),
+        max_length=60,
+        blank=True,
         help_text=_("Shown in the footer, as sites served in mainland China must."),
     )
 
@@ -296,7 +338,9 @@ class SearchDocument(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_unique_object"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="searchdocument_unique_object"
+            ),
         ]
         indexes = [models.Index(fields=["kind"])]
 

@@ -17,7 +17,8 @@ def permission(apps, app_label: str, model: str, codename: str):
     Permission = apps.get_model("auth", "Permission")
     content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
     perm, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename,
+        content_type=content_type,
+        codename=codename,
         defaults={"name": f"Can {codename.replace('_', ' ')}"},
     )
     return perm
@@ -39,17 +40,22 @@ def grant_page_permissions(apps, group_name: str, page, actions) -> None:
     group, _ = Group.objects.get_or_create(name=group_name)
     for action in actions:
         GroupPagePermission.objects.get_or_create(
-            group=group, page=page, permission=permission(apps, "wagtailcore", "page", f"{action}_page")
+            group=group,
+            page=page,
+            permission=permission(apps, "wagtailcore", "page", f"{action}_page"),
         )
 
 
-def grant_collection_permissions(apps, group_name: str, collection, app_label: str, model: str, actions) -> None:
+def grant_collection_permissions(
+    apps, group_name: str, collection, app_label: str, model: str, actions
+) -> None:
     """Give `group_name` image/document permissions in `collection` and below."""
     Group = apps.get_model("auth", "Group")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
     group, _ = Group.objects.get_or_create(name=group_name)
     for action in actions:
         GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=collection,
+            group=group,
+            collection=collection,
             permission=permission(apps, app_label, model, f"{action}_{model}"),
         )

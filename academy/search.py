@@ -31,8 +31,16 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import SearchDocument
 
 __all__ = [
-    "SearchDocument", "register", "index_object", "remove_object", "rebuild",
-    "search", "fold", "reader_script", "to_script", "present",
+    "SearchDocument",
+    "register",
+    "index_object",
+    "remove_object",
+    "rebuild",
+    "search",
+    "fold",
+    "reader_script",
+    "to_script",
+    "present",
 ]
 
 TITLE_WEIGHT = 20
@@ -85,7 +93,9 @@ class Registration:
 _registry: dict[type[models.Model], Registration] = {}
 
 
-def register(model: type[models.Model], *, kind: Any, fields: list[str] | tuple[str, ...] = ()) -> None:
+def register(
+    model: type[models.Model], *, kind: Any, fields: list[str] | tuple[str, ...] = ()
+) -> None:
     """Index `model`'s title (or str()) plus `fields`; `kind` labels its results."""
     _registry[model] = Registration(model, kind, list(fields))
 
@@ -238,7 +248,9 @@ def _snippet(body: str, terms: list[str]) -> str:
     return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
 
 
-def present(docs: list[SearchDocument], query: str, script: str | None, request=None) -> list[Result]:
+def present(
+    docs: list[SearchDocument], query: str, script: str | None, request=None
+) -> list[Result]:
     """Results ready for a template: in the reader's script, terms marked, URLs resolved in bulk."""
     terms = terms_of(query)
     urls = _urls_of(docs, request)

@@ -6,7 +6,8 @@ from .models import LecturerProfile, Membership, User
 def my_academy_context(user: User) -> dict:
     """What My academy shows about the user; later apps add their own sections."""
     membership = (
-        Membership.objects.select_related("provider").prefetch_related("provider__industries")
+        Membership.objects.select_related("provider")
+        .prefetch_related("provider__industries")
         .filter(user_id=user.pk)
         .first()
     )

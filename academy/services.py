@@ -55,7 +55,8 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
         prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
         with translation.override(language):
             context = {
-                "user": user, "membership": user.membership,
+                "user": user,
+                "membership": user.membership,
                 "site_url": settings.WAGTAILADMIN_BASE_URL + prefix,
             }
             subject = render_to_string("academy/email/welcome_subject.txt", context).strip()

@@ -3,8 +3,8 @@
 from allauth.account.signals import user_signed_up
 from django.db import transaction
 from django.db.models.signals import post_delete
-from django.utils.translation import get_language
 from django.dispatch import receiver
+from django.utils.translation import get_language
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 

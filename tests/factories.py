@@ -1,7 +1,15 @@
 import factory
 from wagtail.models import Page, Site
 
-from academy.models import GrowthStage, HomePage, LecturerProfile, Membership, Provider, StandardPage, User
+from academy.models import (
+    GrowthStage,
+    HomePage,
+    LecturerProfile,
+    Membership,
+    Provider,
+    StandardPage,
+    User,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -22,7 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
         obj.save()
         if create:
-            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -57,7 +67,12 @@ def make_home_page() -> HomePage:
     root = Page.get_first_root_node()
     for page in root.get_children():
         page.delete()
-    home = HomePage(title="服务商学院", slug="home", hero_title="和服务商一起成长", hero_intro="学习、认证、交流。")
+    home = HomePage(
+        title="服务商学院",
+        slug="home",
+        hero_title="和服务商一起成长",
+        hero_intro="学习、认证、交流。",
+    )
     root.add_child(instance=home)
     home.save_revision().publish()
     Site.objects.update_or_create(
@@ -66,9 +81,13 @@ def make_home_page() -> HomePage:
     return home
 
 
-def publish_article(parent: Page, title: str, body_text: str = "", slug: str | None = None) -> StandardPage:
+def publish_article(
+    parent: Page, title: str, body_text: str = "", slug: str | None = None
+) -> StandardPage:
     page = StandardPage(
-        title=title, slug=slug or f"p{Page.objects.count()}", intro="",
+        title=title,
+        slug=slug or f"p{Page.objects.count()}",
+        intro="",
         body=[("paragraph", f"<p>{body_text}</p>")] if body_text else [],
     )
     parent.add_child(instance=page)

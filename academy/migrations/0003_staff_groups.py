@@ -28,7 +28,9 @@ def create_groups(apps, schema_editor):
             apps, roles.ACADEMY_EDITORS, root_page, ["add", "change", "publish", "lock", "unlock"]
         )
         # Event staff schedule event pages; the events app narrows this to its own index.
-        roles.grant_page_permissions(apps, roles.EVENT_STAFF, root_page, ["add", "change", "publish"])
+        roles.grant_page_permissions(
+            apps, roles.EVENT_STAFF, root_page, ["add", "change", "publish"]
+        )
     if root_collection:
         for group in (roles.ACADEMY_EDITORS, roles.EVENT_STAFF):
             for model in ("image", "document"):
@@ -36,11 +38,15 @@ def create_groups(apps, schema_editor):
                 roles.grant_collection_permissions(
                     apps, group, root_collection, app_label, model, ["add", "change", "choose"]
                 )
-    roles.grant_model_permissions(apps, roles.ACADEMY_EDITORS, "academy", "industry", ["view", "add", "change"])
+    roles.grant_model_permissions(
+        apps, roles.ACADEMY_EDITORS, "academy", "industry", ["view", "add", "change"]
+    )
     for group in roles.STAFF_GROUPS:
         roles.grant_model_permissions(apps, group, "academy", "provider", ["view"])
         roles.grant_model_permissions(apps, group, "academy", "lecturerprofile", ["view"])
-    roles.grant_model_permissions(apps, roles.CERTIFICATION_OFFICERS, "academy", "lecturerprofile", ["change"])
+    roles.grant_model_permissions(
+        apps, roles.CERTIFICATION_OFFICERS, "academy", "lecturerprofile", ["change"]
+    )
     roles.grant_model_permissions(apps, roles.EVENT_STAFF, "academy", "membership", ["view"])
 
 

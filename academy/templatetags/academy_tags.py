@@ -12,6 +12,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
 from academy.search import to_script
@@ -99,3 +100,24 @@ def in_section(path: str, section_url: str) -> bool:
     if section_url.rstrip("/") in {"", *(f"/{c}" for c in _language_codes())}:
         return path == section_url
     return path == section_url or path.startswith(section_url)
+
+
+# Chinese has no spaces, so a browser breaks a heading between any two characters; keeping each
+# clause whole (after ，、。！？：；) stops a headline being cut mid-word.
+_CLAUSE_END = re.compile(r"(?<=[，、。！？：；])")
+
+
+@register.filter(needs_autoescape=True)
+def clauses(value, autoescape=True):
+    """Wrap each clause of a Chinese heading in <span class="clause"> so lines break between them."""
+    text = conditional_escape(value) if autoescape else str(value)
+    parts = [p for p in _CLAUSE_END.split(str(text)) if p]
+    if len(parts) < 2:
+        return mark_safe(text)
+    return mark_safe("".join(f'<span class="clause">{p}</span>' for p in parts))
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """` lang="zh"` on content written in Chinese when the reader's UI is English (screen readers)."""
+    return mark_safe(' lang="zh"') if translation.get_language() == "en" else ""

@@ -19,7 +19,9 @@ def signup_data(**overrides):
     return data
 
 
-def test_signup_with_a_new_company_makes_its_first_admin(client, home_page, django_capture_on_commit_callbacks):
+def test_signup_with_a_new_company_makes_its_first_admin(
+    client, home_page, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/signup/", signup_data())
     assert response.status_code == 302
@@ -35,7 +37,8 @@ def test_signup_with_a_new_company_makes_its_first_admin(client, home_page, djan
 def test_signup_joins_an_existing_company_as_member(client, home_page):
     provider = ProviderFactory()
     response = client.post(
-        "/accounts/signup/", signup_data(company_choice="join", provider=provider.pk, new_provider_name="")
+        "/accounts/signup/",
+        signup_data(company_choice="join", provider=provider.pk, new_provider_name=""),
     )
     assert response.status_code == 302
     membership = User.objects.get(email="zhang.wei@example.com").membership

@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (make test-services)"),
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL"),
+        reason="needs CELERY_BROKER_URL (make test-services)",
+    ),
 ]
 
 
@@ -35,9 +38,25 @@ def worker(transactional_db):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "academy", "worker", "-P", "solo", "--without-gossip",
-         "--without-mingle", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "academy",
+            "worker",
+            "-P",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     celery_app.conf.task_always_eager = False
     try:

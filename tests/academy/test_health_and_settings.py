@@ -31,7 +31,11 @@ def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
 
 def _run_manage(args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "academy.settings.production", **env},
     )
 
@@ -39,7 +43,11 @@ def _run_manage(args, **env):
 def test_production_settings_refuse_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**env, "DJANGO_SETTINGS_MODULE": "academy.settings.production", "SECRET_KEY": ""},
     )
     assert result.returncode != 0

@@ -11,12 +11,19 @@ from tests.factories import publish_article
 @pytest.fixture
 def articles(home_page):
     return {
-        "hant": publish_article(home_page, "餐飲行業小程序案例", "一家茶餐廳的掃碼點餐改造。", slug="hant"),
+        "hant": publish_article(
+            home_page, "餐飲行業小程序案例", "一家茶餐廳的掃碼點餐改造。", slug="hant"
+        ),
         "hans": publish_article(home_page, "餐饮行业案例", "火锅门店的会员储值。", slug="hans"),
         "payments": publish_article(
-            home_page, "微信支付商家接入", "Payments onboarding: 从开户到第一笔交易，小程序支付全流程。", slug="pay"
+            home_page,
+            "微信支付商家接入",
+            "Payments onboarding: 从开户到第一笔交易，小程序支付全流程。",
+            slug="pay",
         ),
-        "body_only": publish_article(home_page, "门店数字化清单", "适用于餐饮、零售等行业。", slug="checklist"),
+        "body_only": publish_article(
+            home_page, "门店数字化清单", "适用于餐饮、零售等行业。", slug="checklist"
+        ),
     }
 
 
@@ -83,7 +90,9 @@ def test_search_page_escapes_the_query_and_handles_empty_input(client, articles)
     assert client.get("/search/", {"query": "餐饮", "page": "not-a-number"}).status_code == 200
 
 
-def test_search_page_query_count_does_not_grow_with_results(client, home_page, django_assert_max_num_queries):
+def test_search_page_query_count_does_not_grow_with_results(
+    client, home_page, django_assert_max_num_queries
+):
     for i in range(25):
         publish_article(home_page, f"餐饮案例 {i}", "堂食与外卖", slug=f"case-{i}")
     with django_assert_max_num_queries(12):

@@ -18,11 +18,13 @@ DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Provider Academy (development)"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Provider Academy (development)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _write(path: Path, data: bytes, private: bool = False) -> None:
@@ -52,16 +54,25 @@ class Command(BaseCommand):
         ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
         ca_cert = (
             x509.CertificateBuilder()
-            .subject_name(ca_name).issuer_name(ca_name)
+            .subject_name(ca_name)
+            .issuer_name(ca_name)
             .public_key(ca_key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
             .not_valid_after(now + datetime.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
-                x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                              data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                              crl_sign=True, encipher_only=False, decipher_only=False),
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
                 critical=True,
             )
             .add_extension(ca_ski, critical=False)
@@ -80,17 +91,30 @@ class Command(BaseCommand):
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 # pyHanko requires non-repudiation (content commitment) on document signers.
-                x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                              data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                              crl_sign=False, encipher_only=False, decipher_only=False),
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
                 critical=True,
             )
             .add_extension(
                 x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
                 critical=False,
             )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
+                critical=False,
+            )
             .sign(ca_key, hashes.SHA256())
         )
 
@@ -99,7 +123,11 @@ class Command(BaseCommand):
         _write(cert_path, signer_cert.public_bytes(pem))
         _write(
             key_path,
-            signer_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+            signer_key.private_bytes(
+                pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
             private=True,
         )
-        self.stdout.write(self.style.SUCCESS(f"Created development signing keys in {key_path.parent}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created development signing keys in {key_path.parent}.")
+        )
