@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 translations: install
-	$(BIN)/python -m babel.messages.frontend compile --domain django --directory locale --use-fuzzy=false --statistics 2>&1 | grep -v "^compiling" || true
+	$(BIN)/python -m babel.messages.frontend compile --domain django --directory locale --statistics
 
 migrate: install
 	mkdir -p var
@@ -60,7 +60,9 @@ lint: install
 	$(BIN)/lint-imports
 
 messages: install ## extract UI strings into locale/*/LC_MESSAGES/django.po
-	$(MANAGE) makemessages --locale zh_Hans --locale zh_Hant --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --locale zh_Hant --locale en --ignore '.venv/*' \
+		--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(BIN)/python locale/fill_hant.py
 
 worker:
 	$(BIN)/celery -A academy worker --loglevel INFO

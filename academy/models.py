@@ -329,7 +329,9 @@ class SearchDocument(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=40, help_text="Label shown on the result, e.g. 'course'.")
+    kind = models.CharField(
+        max_length=100, help_text="The indexed model, e.g. 'courses.coursepage'."
+    )
     title = models.CharField(max_length=255, help_text="The title as written.")
     folded_title = models.CharField(max_length=255)
     folded_body = models.TextField(blank=True)

@@ -63,7 +63,8 @@ def fold(text: str) -> str:
 def to_script(text: str, script: str | None) -> str:
     """Show text in the reader's script: 'hant' (Traditional), 'hans' (Simplified) or as written."""
     if script == "hant":
-        return _converter("s2t").convert(text)
+        # Taiwan-standard characters (為, 裡, 著) without swapping vocabulary (小程序 stays).
+        return _converter("s2tw").convert(text)
     if script == "hans":
         return _converter("t2s").convert(text)
     return text
@@ -98,6 +99,18 @@ def register(
 ) -> None:
     """Index `model`'s title (or str()) plus `fields`; `kind` labels its results."""
     _registry[model] = Registration(model, kind, list(fields))
+
+
+def model_key(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def kind_label(key: str) -> str:
+    """The registered label of a document's kind, translated for the current reader."""
+    for model, reg in _registry.items():
+        if model_key(model) == key:
+            return str(reg.kind)
+    return ""
 
 
 def registration_for(obj: models.Model) -> Registration | None:
@@ -145,7 +158,7 @@ def index_object(obj: models.Model) -> SearchDocument | None:
         content_type=_content_type_for(obj),
         object_id=obj.pk,
         defaults={
-            "kind": str(reg.kind)[:40],
+            "kind": model_key(type(obj)),
             "title": title[:255],
             "folded_title": fold(title)[:255],
             "body": body,
@@ -257,7 +270,7 @@ def present(
     return [
         Result(
             title=_highlight(to_script(doc.title, script), terms),
-            kind=to_script(doc.kind, script),
+            kind=kind_label(doc.kind),
             url=urls.get((doc.content_type_id, doc.object_id), ""),
             snippet=_highlight(to_script(_snippet(doc.body, terms), script), terms),
         )

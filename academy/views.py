@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from . import search as site_search
 from . import selectors
 from .health import check_health
+from .sections import my_academy_sections
 
 
 @never_cache
@@ -21,7 +22,9 @@ def healthz(request):
 
 @login_required
 def my_academy(request):
-    return render(request, "academy/my_academy.html", selectors.my_academy_context(request.user))
+    context = selectors.my_academy_context(request.user)
+    context["sections"] = my_academy_sections(request)
+    return render(request, "academy/my_academy.html", context)
 
 
 @require_GET

@@ -121,3 +121,30 @@ def clauses(value, autoescape=True):
 def content_lang() -> str:
     """` lang="zh"` on content written in Chinese when the reader's UI is English (screen readers)."""
     return mark_safe(' lang="zh"') if translation.get_language() == "en" else ""
+
+
+# My academy's own sections; a registered section (academy.sections) with one of these keys
+# replaces the built-in empty state, any other key is shown after them.
+BUILT_IN_SECTIONS = ("learning", "certificates", "events")
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """Render a My academy section (academy.sections.Section) with its own context added."""
+    template = context.template.engine.get_template(section.template)
+    with context.push(section=section, **section.context):
+        return template.render(context)
+
+
+@register.filter
+def extra_sections(sections) -> list:
+    """Registered sections other than the built-in ones, in their order."""
+    return [s for key, s in (sections or {}).items() if key not in BUILT_IN_SECTIONS]
+
+
+@register.filter
+def elided_pages(page_obj) -> list:
+    """Page numbers around the current page, with Paginator.ELLIPSIS for the gaps."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )

@@ -340,8 +340,6 @@ class Command(BaseCommand):
         )
 
     def print_logins(self) -> None:
-        self.stdout.write(
-            self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for spec in USERS:
             self.stdout.write(f"  {spec.email:<24} {spec.role}")
