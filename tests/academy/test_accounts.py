@@ -63,7 +63,7 @@ def test_signup_errors_are_explained_and_nothing_is_written(client, home_page, o
 
 def test_signup_refuses_to_register_a_company_twice(client, home_page):
     ProviderFactory(name="苏州新锐科技有限公司")
-    response = client.post("/accounts/signup/", signup_data())
+    response = client.post("/en/accounts/signup/", signup_data())
     assert response.status_code == 200
     assert "already in the academy" in str(response.context["form"].errors["new_provider_name"])
 

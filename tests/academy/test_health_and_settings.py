@@ -30,13 +30,15 @@ def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
 
 
 def _run_manage(args, **env):
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in the test process; a deployment never has it.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "academy.settings.production", **env},
+        env={**base, "DJANGO_SETTINGS_MODULE": "academy.settings.production", **env},
     )
 
 

@@ -31,13 +31,18 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists():
-        return
     skip = pytest.mark.skip(
         reason=f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
     )
     for item in items:
-        if E2E_DIR in Path(item.path).parents:
+        if E2E_DIR not in Path(item.path).parents:
+            continue
+        # Declared as a marker (not only a fixture) so pytest-django serializes the test
+        # database when it creates it: live_server's flush after each test would otherwise
+        # delete what migrations made (Wagtail's root page, staff groups) for the next test.
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        item.add_marker(pytest.mark.e2e)
+        if not CHROMIUM.exists():
             item.add_marker(skip)
 
 
