@@ -47,11 +47,15 @@ seed: migrate
 signing-keys: install
 	$(MANAGE) create_signing_keys
 
+# Browser tests run in a pytest process of their own: Playwright's event loop changes Django's
+# connection context, so their test database must be set up inside it (tests/e2e/conftest.py).
+PYTEST_SUITES = $(BIN)/pytest --ignore=tests/e2e && $(BIN)/pytest tests/e2e
+
 test: setup ## the whole suite on SQLite (browser tests too when /usr/bin/chromium exists)
-	$(BIN)/pytest
+	$(PYTEST_SUITES)
 
 test-services: setup ## the same suite on PostgreSQL + Redis, with a real Celery worker
-	$(SERVICES_ENV) $(BIN)/pytest
+	export $(SERVICES_ENV) && $(PYTEST_SUITES)
 
 lint: install
 	$(BIN)/ruff check .

@@ -47,6 +47,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(playwright, django_db_setup):
+    """Create the test database after Playwright has started its event loop in this thread.
+
+    Django's connections are context-local (asgiref.Local), and a running loop changes the
+    context: state that database setup leaves on the connection — the serialized contents
+    that restore Wagtail's root page and the staff groups after live_server's flush — is only
+    seen by tests if setup ran in the same context. That is also why `make test` runs this
+    folder in its own pytest process, after the rest of the suite.
+    """
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
