@@ -87,7 +87,10 @@ def main(force: bool) -> int:
         original = source.get(message.id, message.context)
         if original is None or not original.string:
             continue
-        if any(message.string if isinstance(message.string, tuple) else [message.string]) and not force:
+        if (
+            any(message.string if isinstance(message.string, tuple) else [message.string])
+            and not force
+        ):
             continue
         if isinstance(original.string, tuple):
             message.string = tuple(to_hant(s, converter) for s in original.string)
