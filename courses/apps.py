@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and case studies")
+
+    def ready(self):
+        from academy import search
+
+        from . import receivers  # noqa: F401  (index pages get the review workflow)
+        from .models import CaseStudyPage, CoursePage, LessonPage
+
+        search.register(CoursePage, kind=_("Course"), fields=["summary", "outcomes", "body"])
+        # Lessons are found by title and summary only: their body is for enrolled learners.
+        search.register(LessonPage, kind=_("Lesson"), fields=["intro"])
+        search.register(
+            CaseStudyPage,
+            kind=_("Case study"),
+            fields=[
+                "merchant_name",
+                "city",
+                "summary",
+                "metrics",
+                "challenge",
+                "solution",
+                "results",
+            ],
+        )

@@ -145,7 +145,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Wagtail's scheduled publishing (go-live / expiry dates set in the page editor).
+    "publish-scheduled-pages": {"task": "courses.tasks.publish_scheduled_pages", "schedule": 60.0},
+}
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -85,6 +85,8 @@ def test_member_logs_in_and_reaches_my_academy(page: Page, demo_academy):
     expect(page.locator("h1")).to_contain_text("李娜")
     expect(page.get_by_role("region", name="Company")).to_contain_text("杭州云栈科技有限公司")
     expect(page.get_by_role("region", name="Profile")).to_contain_text(MEMBER_EMAIL)
+    # The demo member is part-way through a course (courses/demo.py).
+    expect(page.get_by_role("region", name="Learning")).to_contain_text("小程序电商入门")
     header = page.get_by_role("banner")
     expect(header.get_by_role("link", name="My academy")).to_have_attribute("aria-current", "page")
     expect(header.get_by_role("link", name="Log out")).to_be_visible()

@@ -23,6 +23,7 @@ from academy.models import (
     StandardPage,
     User,
 )
+from courses import demo as courses_demo
 
 DEMO_PASSWORD = "Academy#2026"
 
@@ -232,6 +233,8 @@ class Command(BaseCommand):
         self.seed_settings()
         providers = self.seed_providers()
         self.seed_users(providers)
+        # Courses and cases come after the users: the demo member is enrolled with some progress.
+        courses_demo.seed(home, self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:

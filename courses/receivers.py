@@ -1,0 +1,16 @@
+"""Reactions of the courses app to its own pages' life cycle."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .cases import CaseStudyIndexPage
+from .moderation import ensure_review_workflow
+from .pages import CourseIndexPage
+
+
+@receiver(post_save, sender=CourseIndexPage)
+@receiver(post_save, sender=CaseStudyIndexPage)
+def review_new_index_page(sender, instance, created, raw=False, **kwargs):
+    """A new catalogue or case listing starts under review, so nothing below it skips review."""
+    if created and not raw:
+        ensure_review_workflow(instance)

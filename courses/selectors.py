@@ -1,0 +1,525 @@
+"""Read queries of the catalogue, course, lesson and case pages, and of My academy.
+
+Each page's queries are decided here once: related rows are joined or prefetched, images come
+with the renditions the template asks for, and nothing a template touches in a loop queries the
+database. tests/courses/test_query_counts.py pins the ceilings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q, QuerySet
+from wagtail.images import get_image_model
+
+from academy.models import GrowthStage, Industry, Membership
+
+from .forms import CaseFilterForm, CatalogueFilterForm, KnowledgeCheckForm
+from .grading import from_stored, grade
+from .models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LearningPath,
+    LearningPathCourse,
+    LessonPage,
+    LessonProgress,
+    Product,
+)
+from .services import course_completions
+
+PAGE_SIZE = 12
+CARD_IMAGE = "fill-640x360"
+HERO_IMAGE = "fill-1200x600"
+GALLERY_IMAGE = "fill-600x450"
+GALLERY_FULL = "max-1600x1200"
+RELATED_CASES = 3
+
+
+def with_cover(queryset: QuerySet, *specs: str) -> QuerySet:
+    """Fetch each page's cover image with the named renditions: two queries for any number."""
+    images = get_image_model().objects.prefetch_renditions(*specs)
+    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+def is_learner(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+# --- Progress ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseProgress:
+    """A learner's place in one course, computed from its live lessons and their progress."""
+
+    lessons: list[LessonPage]
+    enrollment: Enrollment | None = None
+    completed_ids: set[int] = field(default_factory=set)
+
+    @cached_property
+    def required(self) -> list[LessonPage]:
+        required = [lesson for lesson in self.lessons if not lesson.optional]
+        return required or self.lessons
+
+    @property
+    def total(self) -> int:
+        return len(self.required)
+
+    @property
+    def done(self) -> int:
+        return sum(lesson.pk in self.completed_ids for lesson in self.required)
+
+    @property
+    def percent(self) -> int:
+        if self.is_complete:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.enrollment and self.enrollment.completed_at)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.completed_ids or (self.enrollment and self.enrollment.last_lesson_id))
+
+    @cached_property
+    def resume_lesson(self) -> LessonPage | None:
+        """Where "Continue" leads: the last lesson opened if unfinished, else the next one."""
+        if not self.lessons:
+            return None
+        ids = [lesson.pk for lesson in self.lessons]
+        last = self.enrollment.last_lesson_id if self.enrollment else None
+        start = ids.index(last) if last in ids else 0
+        if last in ids and last not in self.completed_ids:
+            return self.lessons[start]
+        ordered = self.lessons[start:] + self.lessons[:start]
+        for lesson in ordered:
+            if lesson.pk not in self.completed_ids:
+                return lesson
+        return self.lessons[0]
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The course's live lessons in syllabus order, numbered; bodies are not loaded."""
+    if not course.pk:
+        return []
+    lessons = list(LessonPage.objects.live().child_of(course).defer("body").order_by("path"))
+    for number, lesson in enumerate(lessons, start=1):
+        lesson.number = number
+    return lessons
+
+
+def enrollment_for(user, course: CoursePage) -> Enrollment | None:
+    if not is_learner(user) or not course.pk:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def course_progress(user, course: CoursePage, lessons: list[LessonPage]) -> CourseProgress:
+    enrollment = enrollment_for(user, course)
+    completed = set()
+    if enrollment is not None and lessons:
+        completed = set(
+            LessonProgress.objects.filter(
+                user=user,
+                lesson_id__in=[lesson.pk for lesson in lessons],
+                completed_at__isnull=False,
+            ).values_list("lesson_id", flat=True)
+        )
+    for lesson in lessons:
+        lesson.is_done = lesson.pk in completed
+    return CourseProgress(lessons, enrollment, completed)
+
+
+# --- Catalogue and learning paths ----------------------------------------------------------------
+
+
+def catalogue_courses(index_page: CourseIndexPage, filters: dict[str, str]) -> QuerySet:
+    courses = CoursePage.objects.live().public().child_of(index_page).select_related("product")
+    if "product" in filters:
+        courses = courses.filter(product__slug=filters["product"])
+    if "stage" in filters:
+        courses = courses.filter(growth_stage=filters["stage"])
+    if "level" in filters:
+        courses = courses.filter(level=filters["level"])
+    if "language" in filters:
+        courses = courses.filter(language=filters["language"])
+    return with_cover(courses, CARD_IMAGE).order_by("path")
+
+
+def mark_learner_status(user, courses: list[CoursePage]) -> None:
+    """Set `course.learner_status` ('' / 'enrolled' / 'completed') with one query."""
+    status = {}
+    if is_learner(user) and courses:
+        status = {
+            course_id: "completed" if completed_at else "enrolled"
+            for course_id, completed_at in Enrollment.objects.filter(
+                user=user, course_id__in=[c.pk for c in courses]
+            ).values_list("course_id", "completed_at")
+        }
+    for course in courses:
+        course.learner_status = status.get(course.pk, "")
+
+
+def catalogue_context(index_page: CourseIndexPage, request) -> dict:
+    products = list(Product.objects.all())
+    form = CatalogueFilterForm(request.GET or None, products=products)
+    filters = form.filters()
+    page_obj = Paginator(catalogue_courses(index_page, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    courses = list(page_obj.object_list)
+    mark_learner_status(request.user, courses)
+    show_paths = not filters and page_obj.number == 1
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "page_obj": page_obj,
+        "courses": courses,
+        "learning_paths": learning_paths(request.user) if show_paths else [],
+    }
+
+
+@dataclass
+class PathProgress:
+    path: LearningPath
+    courses: list[CoursePage]
+    completed_ids: set[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.courses)
+
+    @property
+    def done(self) -> int:
+        return sum(c.pk in self.completed_ids for c in self.courses)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def next_course(self) -> CoursePage | None:
+        return next((c for c in self.courses if c.pk not in self.completed_ids), None)
+
+
+def learning_paths(
+    user, *, stage: str | None = None, slug: str | None = None
+) -> list[PathProgress]:
+    """Learning paths with their live courses in order and the learner's progress (3 queries)."""
+    path_courses = (
+        LearningPathCourse.objects.filter(course__live=True)
+        .select_related("course", "course__product")
+        .order_by("sort_order", "pk")
+    )
+    paths = LearningPath.objects.prefetch_related(Prefetch("path_courses", queryset=path_courses))
+    if stage:
+        paths = paths.filter(growth_stage=stage)
+    if slug:
+        paths = paths.filter(slug=slug)
+    paths = list(paths)
+    courses = {pc.course_id: pc.course for p in paths for pc in p.path_courses.all()}
+    completed = set(course_completions(user, courses)) if courses else set()
+    mark_learner_status(user, list(courses.values()))
+    return [PathProgress(p, [pc.course for pc in p.path_courses.all()], completed) for p in paths]
+
+
+def learning_path_context(user, slug: str) -> dict | None:
+    found = learning_paths(user, slug=slug)
+    if not found:
+        return None
+    progress = found[0]
+    for course in progress.courses:
+        course.is_done = course.pk in progress.completed_ids
+    return {"path_progress": progress, "learning_path": progress.path}
+
+
+# --- Course and lesson pages ---------------------------------------------------------------------
+
+
+def course_page_context(course: CoursePage, request) -> dict:
+    user = request.user
+    lessons = course_lessons(course)
+    progress = course_progress(user, course, lessons)
+    prerequisites = [
+        link.required_course
+        for link in course.prerequisite_links.select_related("required_course").all()
+        if link.required_course.live and link.required_course_id != course.pk
+    ]
+    done = set(course_completions(user, [c.pk for c in prerequisites])) if prerequisites else set()
+    for prerequisite in prerequisites:
+        prerequisite.is_done = prerequisite.pk in done
+    url = course.get_url(request) if course.pk else None
+    return {
+        "course": course,
+        "lessons": lessons,
+        "progress": progress,
+        "enrollment": progress.enrollment,
+        "prerequisites": prerequisites,
+        "missing_prerequisites": [c for c in prerequisites if not c.is_done],
+        "lecturers": [
+            link.lecturer
+            for link in course.lecturer_links.select_related("lecturer__user", "lecturer__photo")
+        ],
+        "enrol_url": url + course.reverse_subpage("enrol") if url else "",
+    }
+
+
+def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
+    return (
+        CoursePage.objects.select_related("product")
+        .filter(path=lesson.path[: -lesson.steplen])
+        .first()
+    )
+
+
+def lesson_page_context(lesson: LessonPage, request) -> dict:
+    user = request.user
+    course = course_for_lesson(lesson)
+    lessons = course_lessons(course) if course else []
+    enrollment = enrollment_for(user, course) if course else None
+    rows = {}
+    if enrollment is not None and lessons:
+        rows = {
+            p.lesson_id: p
+            for p in LessonProgress.objects.filter(
+                user=user, lesson_id__in=[item.pk for item in lessons]
+            )
+        }
+    completed = {pk for pk, row in rows.items() if row.completed_at}
+    for item in lessons:
+        item.is_done = item.pk in completed
+    progress = CourseProgress(lessons, enrollment, completed)
+    ids = [item.pk for item in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    is_preview = getattr(request, "is_preview", False)
+    can_view = is_preview or enrollment is not None
+    context = {
+        "course": course,
+        "lessons": lessons,
+        "progress": progress,
+        "enrollment": enrollment,
+        "lesson_progress": rows.get(lesson.pk),
+        "is_preview": is_preview,
+        "can_view": can_view,
+        "lesson_number": position + 1 if position is not None else None,
+        "previous_lesson": lessons[position - 1] if position else None,
+        "next_lesson": lessons[position + 1]
+        if position is not None and position + 1 < len(lessons)
+        else None,
+        "enrol_url": (course.get_url(request) or "") + course.reverse_subpage("enrol")
+        if course
+        else "",
+    }
+    if can_view:
+        context.update(knowledge_check_context(lesson, rows.get(lesson.pk)))
+    return context
+
+
+def knowledge_check_context(lesson: LessonPage, row: LessonProgress | None) -> dict:
+    """The check block, the learner's graded last attempt (if any) and a form to answer it."""
+    check = lesson.knowledge_check
+    if check is None:
+        return {"check": None}
+    result = None
+    if row is not None and row.check_attempts:
+        result = grade(check.value, from_stored(row.check_answers))
+    form = None
+    if result is None or not result.passed:
+        initial = (
+            KnowledgeCheckForm.initial_for(check.value, from_stored(row.check_answers))
+            if row
+            else {}
+        )
+        form = KnowledgeCheckForm(check.value, initial=initial, last_result=result)
+    return {"check": check, "check_result": result, "check_form": form}
+
+
+# --- Case studies --------------------------------------------------------------------------------
+
+
+def industry_tree() -> tuple[list[tuple[Industry, int]], dict[int, set[int]]]:
+    """All industries depth-first with their depth, and each one's id plus its descendants' ids."""
+    industries = list(Industry.objects.all())
+    children: dict[int | None, list[Industry]] = defaultdict(list)
+    for industry in industries:
+        children[industry.parent_id].append(industry)
+    ordered: list[tuple[Industry, int]] = []
+    family: dict[int, set[int]] = {}
+    seen: set[int] = set()
+
+    def walk(industry: Industry, depth: int) -> set[int]:
+        seen.add(industry.pk)
+        ordered.append((industry, depth))
+        ids = {industry.pk}
+        for child in children[industry.pk]:
+            if child.pk not in seen:  # a loop in hand-edited data must not hang the page
+                ids |= walk(child, depth + 1)
+        family[industry.pk] = ids
+        return ids
+
+    for root in children[None]:
+        walk(root, 0)
+    return ordered, family
+
+
+def case_listing_context(index_page: CaseStudyIndexPage, request) -> dict:
+    industries, family = industry_tree()
+    by_slug = {industry.slug: industry for industry, _depth in industries}
+    by_id = {industry.pk: industry for industry, _depth in industries}
+    products = list(Product.objects.all())
+    live_cases = CaseStudyPage.objects.live().public().child_of(index_page)
+    cities = list(live_cases.order_by("city").values_list("city", flat=True).distinct())
+    form = CaseFilterForm(
+        request.GET or None, industries=industries, products=products, cities=cities
+    )
+    filters = form.filters()
+    cases = live_cases
+    if "industry" in filters:
+        cases = cases.filter(industry_id__in=family[by_slug[filters["industry"]].pk])
+    if "product" in filters:
+        cases = cases.filter(products__slug=filters["product"])
+    if "city" in filters:
+        cases = cases.filter(city=filters["city"])
+    # Newest first: a case added later sits later in the tree, and ordering by the tree path
+    # walks its index (several times faster than sorting by date on a large listing).
+    cases = (
+        with_cover(cases, CARD_IMAGE)
+        .defer("challenge", "solution", "results")
+        .prefetch_related("products")
+        .order_by("-path")
+    )
+    page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_list = list(page_obj.object_list)
+    for case in case_list:
+        case.industry_display = by_id.get(case.industry_id)
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "page_obj": page_obj,
+        "cases": case_list,
+    }
+
+
+def case_page_context(case: CaseStudyPage, request) -> dict:
+    industry = (
+        Industry.objects.select_related("parent").filter(pk=case.industry_id).first()
+        if case.industry_id
+        else None
+    )
+    images = get_image_model().objects.prefetch_renditions(GALLERY_IMAGE, GALLERY_FULL)
+    gallery = list(case.gallery_images.prefetch_related(Prefetch("image", queryset=images)).all())
+    candidates = (
+        with_cover(CaseStudyPage.objects.live().public(), CARD_IMAGE)
+        .exclude(pk=case.pk)
+        .select_related("industry")
+        .prefetch_related("products")
+        .defer("challenge", "solution", "results")
+    )
+    picked = [link.related_id for link in case.related_links.all()]
+    if picked:
+        found = {c.pk: c for c in candidates.filter(pk__in=picked)}
+        related = [found[pk] for pk in picked if pk in found][:RELATED_CASES]
+    elif industry is not None:
+        # No hand-picked cases: show the newest from the same top-level industry.
+        root = industry.parent or industry
+        related = list(
+            candidates.filter(Q(industry=root) | Q(industry__parent=root)).order_by("-path")[
+                :RELATED_CASES
+            ]
+        )
+    else:
+        related = []
+    for item in related:
+        item.industry_display = item.industry
+    products = list(case.products.all())
+    courses = list(
+        CoursePage.objects.live()
+        .public()
+        .filter(product__in=[p.pk for p in products])
+        .select_related("product")
+        .order_by("path")[:3]
+    )
+    return {
+        "industry": industry,
+        "products": products,
+        "courses": courses,
+        "gallery": gallery,
+        "related_cases": related,
+    }
+
+
+# --- My academy ----------------------------------------------------------------------------------
+
+
+def provider_stage(user) -> str:
+    """The growth stage of the learner's provider (learner → membership → provider)."""
+    membership = Membership.objects.select_related("provider").filter(user_id=user.pk).first()
+    return membership.provider.growth_stage if membership else GrowthStage.CREATE
+
+
+def my_learning_context(user) -> dict:
+    """Enrolments with progress, and what to learn next for the provider's growth stage."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user, course__live=True)
+        .select_related("course", "course__product", "last_lesson")
+        .order_by(F("completed_at").desc(nulls_first=True), "-enrolled_at")
+    )
+    lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
+    completed: set[int] = set()
+    if enrollments:
+        same_course = Q()
+        for enrollment in enrollments:
+            course = enrollment.course
+            same_course |= Q(path__startswith=course.path, depth=course.depth + 1)
+        lessons = list(LessonPage.objects.live().filter(same_course).defer("body").order_by("path"))
+        for lesson in lessons:
+            lessons_by_course[lesson.path[: -lesson.steplen]].append(lesson)
+        completed = set(
+            LessonProgress.objects.filter(
+                user=user,
+                lesson_id__in=[lesson.pk for lesson in lessons],
+                completed_at__isnull=False,
+            ).values_list("lesson_id", flat=True)
+        )
+    for enrollment in enrollments:
+        course_lessons_ = lessons_by_course[enrollment.course.path]
+        enrollment.progress = CourseProgress(
+            course_lessons_, enrollment, {lesson.pk for lesson in course_lessons_} & completed
+        )
+
+    stage = provider_stage(user)
+    paths = learning_paths(user, stage=stage)
+    enrolled = {e.course_id for e in enrollments}
+    recommended_path = next((p for p in paths if not p.is_complete), None)
+    next_course = recommended_path.next_course if recommended_path else None
+    if next_course is None:
+        next_course = (
+            CoursePage.objects.live()
+            .public()
+            .filter(growth_stage=stage)
+            .exclude(pk__in=enrolled)
+            .select_related("product")
+            .order_by("path")
+            .first()
+        )
+    return {
+        "in_progress": [e for e in enrollments if not e.completed_at],
+        "completed": [e for e in enrollments if e.completed_at],
+        "stage": GrowthStage(stage),
+        "paths": paths,
+        "recommended_path": recommended_path,
+        "next_course": next_course,
+        "next_course_enrolled": next_course is not None and next_course.pk in enrolled,
+    }

@@ -1,0 +1,14 @@
+"""Celery tasks of the courses app: thin and safe to run twice."""
+
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task
+def publish_scheduled_pages() -> None:
+    """Publish approved pages whose go-live date has come, unpublish expired ones.
+
+    Wagtail's own `publish_scheduled` command; running it twice publishes nothing twice. Beat
+    runs it every minute (CELERY_BEAT_SCHEDULE), so scheduled courses and cases go live on time.
+    """
+    call_command("publish_scheduled")

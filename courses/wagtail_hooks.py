@@ -1,0 +1,58 @@
+"""Admin: the learning snippets (paths, products, industries); My academy: the learning section."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from academy.models import Industry
+from academy.sections import MY_ACADEMY_SECTIONS, Section
+
+from .models import LearningPath, Product
+
+
+class LearningPathViewSet(SnippetViewSet):
+    model = LearningPath
+    icon = "list-ol"
+    menu_label = _("Learning paths")
+    list_display = ["title", "growth_stage", "sort_order"]
+    list_filter = ["growth_stage"]
+    search_fields = ["title", "intro"]
+
+
+class ProductViewSet(SnippetViewSet):
+    model = Product
+    icon = "tag"
+    menu_label = _("Products")
+    list_display = ["name", "name_en", "slug", "sort_order"]
+
+
+class IndustryViewSet(SnippetViewSet):
+    model = Industry
+    icon = "folder-open-inverse"
+    menu_label = _("Industries")
+    list_display = ["name", "parent", "slug", "sort_order"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+
+
+class LearningContentGroup(SnippetViewSetGroup):
+    items = (LearningPathViewSet, ProductViewSet, IndustryViewSet)
+    menu_icon = "openquote"
+    menu_label = _("Learning")
+    menu_name = "learning"
+
+
+register_snippet(LearningContentGroup)
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def learning_section(request):
+    from .selectors import my_learning_context
+
+    return Section(
+        key="learning",
+        order=10,
+        template="courses/includes/my_learning.html",
+        context=my_learning_context(request.user),
+    )
