@@ -14,7 +14,9 @@ SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 .PHONY: run setup install translations migrate seed signing-keys test test-services lint \
 	worker beat serve messages clean
 
-run: setup seed signing-keys ## set everything up and serve the demo
+run: install translations ## set everything up and serve the demo
+	mkdir -p var
+	$(MANAGE) setup_demo
 	@echo ""
 	@echo "  Provider Academy is starting on http://$(HOST):$(PORT)/"
 	@echo "    English:           http://$(HOST):$(PORT)/en/"
