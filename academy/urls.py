@@ -32,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my-academy/", views.my_academy, name="my_academy"),
     path("search/", views.search, name="search"),
+    # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
+    path("events/", include("events.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

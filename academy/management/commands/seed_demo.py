@@ -24,6 +24,7 @@ from academy.models import (
     User,
 )
 from courses import demo as courses_demo
+from events import demo as events_demo
 
 DEMO_PASSWORD = "Academy#2026"
 
@@ -233,8 +234,9 @@ class Command(BaseCommand):
         self.seed_settings()
         providers = self.seed_providers()
         self.seed_users(providers)
-        # Courses and cases come after the users: the demo member is enrolled with some progress.
+        # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
+        events_demo.seed(home, self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:

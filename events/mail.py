@@ -1,0 +1,64 @@
+"""The e-mails sent to registrants, in the language they signed up in.
+
+Each kind has a subject and a plain-text body under templates/events/email/. Confirmations (and
+seats confirmed from the waitlist, reminders and changes) carry the event as an .ics file.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from academy.templatetags.academy_tags import path_in_language
+
+from . import ics, services
+from .models import Notification, Registration
+
+WITH_CALENDAR = {
+    Notification.Kind.CONFIRMED,
+    Notification.Kind.PROMOTED,
+    Notification.Kind.REMINDER,
+    Notification.Kind.CHANGED,
+    Notification.Kind.EVENT_CANCELLED,
+}
+
+
+def site_url(path: str, language: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path_in_language(path, language)
+
+
+def ticket_path(registration: Registration) -> str:
+    index = registration.event.get_parent().specific
+    return (index.get_url() or "/events/") + index.reverse_subpage("ticket", args=[registration.pk])
+
+
+def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
+    event = registration.event
+    language = registration.language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "kind": kind,
+            "event_url": site_url(event.get_url() or "/events/", language),
+            "ticket_url": site_url(ticket_path(registration), language),
+            "my_academy_url": site_url("/my-academy/", language),
+            "position": services.waitlist_position(registration),
+        }
+        subject = render_to_string(f"events/email/{kind}_subject.txt", context)
+        body = render_to_string(f"events/email/{kind}_message.txt", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), body.strip() + "\n", to=[registration.user.email]
+    )
+    if kind in WITH_CALENDAR:
+        message.attach(
+            f"{event.slug}.ics",
+            ics.calendar([event], name=event.title),
+            "text/calendar; charset=utf-8; method=PUBLISH",
+        )
+    return message

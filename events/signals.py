@@ -1,0 +1,20 @@
+"""Signals the events app sends for other apps (certification counts attendance and teaching).
+
+Both are sent after the transaction that recorded the fact has committed, so a receiver reads
+committed data and may enqueue work of its own.
+
+    attendance_recorded(sender=Registration, registration, attendance, previous)
+        A registration's attendance changed: checked in at the door, or set by staff to
+        "attended", "partial" or "no_show" ("" when staff cleared it). `previous` is the old value.
+
+    session_taught(sender=EventPage, event, lecturer)
+        Staff closed the attendance of an event `lecturer` (a LecturerProfile) was assigned to:
+        the session took place and counts as taught. Sent once per event and lecturer.
+
+Readers that need the whole history use events.services.events_attended / sessions_taught.
+"""
+
+from django.dispatch import Signal
+
+attendance_recorded = Signal()
+session_taught = Signal()

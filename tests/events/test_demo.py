@@ -1,0 +1,44 @@
+"""The demo events: every city, a nearly full workshop and a full one with a waitlist, the demo
+lecturer's session, and a past one with attendance. Seeding twice changes nothing."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from academy.models import HomePage, LecturerProfile
+from events import demo, services
+from events.models import EventPage, Registration, SessionRating
+
+
+def test_demo_events_tell_the_story_and_seed_idempotently(db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)  # seed_demo runs events' demo.seed
+    home = HomePage.objects.get()
+    counts = (
+        EventPage.objects.count(),
+        Registration.objects.count(),
+        SessionRating.objects.count(),
+    )
+    demo.seed(home, StringIO())
+    assert (
+        EventPage.objects.count(),
+        Registration.objects.count(),
+        SessionRating.objects.count(),
+    ) == counts
+    assert "Created event" in out.getvalue()
+
+    events = {e.city: e for e in EventPage.objects.live()}
+    assert {"上海", "北京", "深圳", "成都"} <= set(events)
+    shanghai, beijing = events["上海"], events["北京"]
+    assert 0 < shanghai.capacity - services.seats_held(shanghai) <= 3  # nearly full
+    assert services.seats_held(beijing) == beijing.capacity
+    assert beijing.registrations.filter(status="waitlisted").exists()
+
+    lecturer = LecturerProfile.objects.get(user__email="lecturer@example.com")
+    assert events["深圳"].lecturer_links.filter(lecturer=lecturer).exists()
+    past = [e for e in EventPage.objects.live() if e.has_ended()]
+    assert past and past[0].attendance_closed_at
+    assert past[0].registrations.filter(attendance="attended").exists()
+    assert services.lecturer_ratings(lecturer).count > 0
+    member = Registration.objects.filter(user__email="member@example.com")
+    assert member.filter(status="confirmed").count() == 2
