@@ -1,3 +1,9 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, make_home_page
@@ -27,3 +33,54 @@ def member_client(client, member):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Modules whose tests need the real broker and worker mark themselves with this.
+needs_celery_worker = [
+    pytest.mark.services,
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL"),
+        reason="needs CELERY_BROKER_URL (make test-services)",
+    ),
+]
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, django_db_serialized_rollback):
+    """A real Celery worker in a subprocess, on the configured broker and the test database.
+
+    The worker can only see what the test committed, hence the transactional database; the
+    serialized rollback restores what migrations created after the flush. PostgreSQL only: an
+    SQLite test database lives in this process's memory.
+    """
+    from django.db import connection
+
+    from academy import celery_app
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process shares the test database only on PostgreSQL")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "academy.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "academy", "worker", "-P", "solo"]
+    command += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=1):
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+        yield proc
+    finally:
+        celery_app.conf.task_always_eager = True
+        proc.terminate()
+        proc.wait(timeout=30)
