@@ -1,0 +1,6 @@
+"""Certification models by area: exams.py (question banks, exams, attempts) and programmes.py
+(programmes, requirements, certificates, audit log)."""
+
+from .exams import Attempt, Exam
+
+__all__ = ["Attempt", "Exam"]

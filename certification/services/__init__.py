@@ -1,0 +1,1 @@
+"""Certification's business rules by area: exams.py (attempts, grading, results)."""
