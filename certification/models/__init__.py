@@ -2,5 +2,6 @@
 (programmes, requirements, certificates, audit log)."""
 
 from .exams import Attempt, Exam
+from .programmes import Certificate, Programme
 
-__all__ = ["Attempt", "Exam"]
+__all__ = ["Attempt", "Certificate", "Exam", "Programme"]
