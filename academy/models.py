@@ -190,6 +190,11 @@ class LecturerProfile(models.Model):
         default=True,
         help_text=_("Shown publicly only once the lecturer holds a valid certificate."),
     )
+    # Written by certification while the lecturer holds a valid certificate (design.md): the
+    # topics they may teach. events reads it (may_teach) without importing certification.
+    authorised_topics = models.JSONField(
+        _("topics authorised to teach"), default=list, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     panels = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The certificate registry's JSON, Open Badges credential and JWKS: language-neutral.
+    path("", include("certification.urls_public")),
 ]
 
 if settings.DEBUG:
@@ -34,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),
+    # Verification pages, programmes, a holder's certificates, the lecturer directory.
+    path("", include("certification.urls_certificates")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Lecturer certification")
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (connects the certificate receivers to other apps' signals)

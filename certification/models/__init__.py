@@ -2,6 +2,24 @@
 (programmes, requirements, certificates, audit log)."""
 
 from .exams import Attempt, Exam
-from .programmes import Certificate, Programme
+from .programmes import (
+    ApprovalApplication,
+    AuditEntry,
+    BulkIssue,
+    Certificate,
+    CertificateSettings,
+    Programme,
+    Requirement,
+)
 
-__all__ = ["Attempt", "Certificate", "Exam", "Programme"]
+__all__ = [
+    "ApprovalApplication",
+    "Attempt",
+    "AuditEntry",
+    "BulkIssue",
+    "Certificate",
+    "CertificateSettings",
+    "Exam",
+    "Programme",
+    "Requirement",
+]

@@ -23,6 +23,7 @@ from academy.models import (
     StandardPage,
     User,
 )
+from certification import demo_programmes as certification_demo
 from courses import demo as courses_demo
 from events import demo as events_demo
 
@@ -112,6 +113,7 @@ USERS = [
         },
     ),
     DemoUser("admin@example.com", "学院管理员", "Superuser (everything)", superuser=True),
+    DemoUser("candidate@example.com", "赵敏", "Lecturer candidate (part-way to certification)"),
 ]
 
 HOME = {
@@ -237,6 +239,8 @@ class Command(BaseCommand):
         # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
         events_demo.seed(home, self.stdout)
+        # Certification last: it reads course completions, sessions taught and ratings.
+        certification_demo.seed(home, self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:

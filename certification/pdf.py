@@ -1,0 +1,220 @@
+"""The certificate as a PDF: one designed A4-landscape page, Simplified Chinese and English.
+
+Drawn with reportlab in WenQuanYi Micro Hei (vendored in certification/fonts/, TrueType outlines
+covering GB2312, Big5 and Latin, Apache-2.0): reportlab embeds only the glyphs used, so any CJK
+name renders on any viewer. The canvas starts in that font too, otherwise reportlab writes a
+non-embedded Helvetica reference on the page (stack-notes §8). The wording is fixed bilingual text
+on purpose: a certificate reads the same whoever downloads it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+import segno
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+FONT = "WenQuanYiMicroHei"
+
+INK = HexColor("#1f2a37")
+ACCENT = HexColor("#0b6e4f")
+MUTED = HexColor("#5b6572")
+GOLD = HexColor("#b08d3c")
+PAPER = HexColor("#fbfaf6")
+
+LEVELS = {
+    "associate": ("初级讲师", "Associate Lecturer"),
+    "certified": ("认证讲师", "Certified Lecturer"),
+    "senior": ("资深讲师", "Senior Lecturer"),
+}
+
+
+def register_font() -> str:
+    """Register the vendored font once per process (about 0.1 s the first time)."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH), subfontIndex=0))
+    return FONT
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    """Everything printed on a certificate; built from a Certificate or by the benchmark."""
+
+    serial: str
+    holder_name: str
+    programme_title: str
+    programme_title_en: str
+    level: str
+    issued_at: datetime
+    expires_at: datetime | None
+    issuer: str
+    verify_url: str
+    version: int = 1
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signature_image: bytes | None = None
+    seal_image: bytes | None = None
+
+
+def _date(value: datetime | None) -> str:
+    if value is None:
+        return "长期有效 · No expiry"
+    return f"{value:%Y年%m月%d日} · {value.day} {value:%b %Y}"
+
+
+def _centred(c: canvas.Canvas, text: str, y: float, size: float, colour=INK, bold=False) -> None:
+    width = landscape(A4)[0]
+    c.setFillColor(colour)
+    if bold:
+        # The face has no bold weight: fill and stroke the outlines thinly instead.
+        text_object = c.beginText()
+        text_object.setFont(FONT, size)
+        text_object.setTextRenderMode(2)
+        c.setStrokeColor(colour)
+        c.setLineWidth(size / 40)
+        text_object.setTextOrigin((width - c.stringWidth(text, FONT, size)) / 2, y)
+        text_object.textLine(text)
+        # The render mode is graphics state: put it back or every later string is stroked too.
+        text_object.setTextRenderMode(0)
+        c.drawText(text_object)
+        return
+    c.setFont(FONT, size)
+    c.drawCentredString(width / 2, y, text)
+
+
+def _qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(url, error="m", micro=False)
+    matrix = list(qr.matrix)
+    border = 2
+    modules = len(matrix) + 2 * border
+    step = size / modules
+    c.setFillColor(Color(1, 1, 1))
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColor(INK)
+    path = c.beginPath()
+    # One rectangle per run of dark modules keeps the page small and quick to draw.
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + border + 1) * step
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                path.rect(x + (start + border) * step, top, (col - start) * step, step)
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def render(content: CertificateContent) -> bytes:
+    """The unsigned certificate PDF."""
+    register_font()
+    width, height = landscape(A4)
+    buffer = BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT, pageCompression=1)
+    c.setTitle(f"讲师认证证书 Lecturer Certificate {content.serial}")
+    c.setAuthor(content.issuer)
+    c.setSubject(f"{content.programme_title} · {content.holder_name}")
+    # The verifier reads the serial back from here (inside the signed revision).
+    c.setKeywords(f"serial:{content.serial}")
+    c.setCreator("Provider Academy")
+
+    c.setFillColor(PAPER)
+    c.rect(0, 0, width, height, stroke=0, fill=1)
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(6)
+    c.rect(22, 22, width - 44, height - 44)
+    c.setStrokeColor(GOLD)
+    c.setLineWidth(1.2)
+    c.rect(34, 34, width - 68, height - 68)
+
+    _centred(c, content.issuer, height - 82, 13, MUTED)
+    _centred(c, "讲师认证证书", height - 130, 36, ACCENT, bold=True)
+    _centred(c, "LECTURER CERTIFICATE", height - 156, 13, GOLD)
+
+    _centred(c, "兹证明  This certifies that", height - 200, 13, MUTED)
+    _centred(c, content.holder_name, height - 248, 32, INK, bold=True)
+    c.setStrokeColor(GOLD)
+    c.setLineWidth(0.8)
+    c.line(width / 2 - 170, height - 260, width / 2 + 170, height - 260)
+
+    _centred(c, "已满足全部认证要求，获授  has met every requirement of", height - 290, 12, MUTED)
+    _centred(c, content.programme_title, height - 322, 22, ACCENT, bold=True)
+    if content.programme_title_en:
+        _centred(c, content.programme_title_en, height - 344, 12, INK)
+    level_zh, level_en = LEVELS.get(content.level, (content.level, content.level))
+    _centred(c, f"{level_zh}  ·  {level_en}", height - 366, 12, INK)
+
+    c.setFont(FONT, 10)
+    c.setFillColor(MUTED)
+    left = 70
+    rows = [
+        ("颁发日期 Issued", _date(content.issued_at)),
+        ("有效期至 Valid until", _date(content.expires_at)),
+        (
+            "证书编号 Serial",
+            content.serial + (f"  (v{content.version})" if content.version > 1 else ""),
+        ),
+    ]
+    for index, (label, value) in enumerate(rows):
+        y = 150 - index * 22
+        c.setFillColor(MUTED)
+        c.setFont(FONT, 9)
+        c.drawString(left, y, label)
+        c.setFillColor(INK)
+        c.setFont(FONT, 11)
+        c.drawString(left + 120, y, value)
+
+    # Signatory block, centre bottom.
+    if content.signature_image:
+        c.drawImage(
+            ImageReader(BytesIO(content.signature_image)),
+            width / 2 - 70,
+            96,
+            width=140,
+            height=48,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+    c.setStrokeColor(INK)
+    c.setLineWidth(0.6)
+    c.line(width / 2 - 90, 92, width / 2 + 90, 92)
+    c.setFillColor(INK)
+    c.setFont(FONT, 10)
+    c.drawCentredString(width / 2, 78, content.signatory_name or content.issuer)
+    if content.signatory_title:
+        c.setFont(FONT, 8.5)
+        c.setFillColor(MUTED)
+        c.drawCentredString(width / 2, 65, content.signatory_title)
+    if content.seal_image:
+        c.drawImage(
+            ImageReader(BytesIO(content.seal_image)),
+            width / 2 + 60,
+            70,
+            width=80,
+            height=80,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+
+    qr_size = 92
+    qr_x = width - 70 - qr_size
+    _qr(c, content.verify_url, qr_x, 92, qr_size)
+    c.setFillColor(MUTED)
+    c.setFont(FONT, 8)
+    c.drawCentredString(qr_x + qr_size / 2, 80, "扫码验证 Scan to verify")
+    c.setFont(FONT, 6.5)
+    c.drawRightString(width - 70, 54, content.verify_url)
+    c.drawString(left, 54, "本证书经数字签名 · Digitally signed PDF (PAdES)")
+
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

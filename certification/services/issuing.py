@@ -1,0 +1,528 @@
+"""Issuing certificates and their lifecycle: issue (automatic, manual, bulk), the signed PDF and
+its e-mail, revocation, reissue on a name correction, renewal, expiry and reminders.
+
+The invariant: exactly one current (not superseded) certificate per holder, programme and cycle.
+The database holds it (`certificate_one_current_per_cycle`); issuing also locks the holder's row
+first, so two workers issuing the same person queue up instead of colliding, and a task run twice
+finds the first run's certificate and does nothing.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from academy.models import LecturerProfile
+
+from .. import pdf, signing
+from ..models import AuditEntry, BulkIssue, Certificate, CertificateSettings, Programme
+from .programmes import programme_progress
+
+logger = logging.getLogger(__name__)
+Status = Certificate.Status
+Origin = Certificate.Origin
+REMINDER_DAYS = (60, 30, 7)
+
+
+class IssuingError(Exception):
+    status = 400
+
+
+class RequirementsNotMet(IssuingError):
+    pass
+
+
+class ReasonRequired(IssuingError):
+    pass
+
+
+class NotCurrent(IssuingError):
+    pass
+
+
+@dataclass
+class Issued:
+    certificate: Certificate | None
+    created: bool
+
+
+def _add_months(value: datetime, months: int) -> datetime:
+    month = value.month - 1 + months
+    year = value.year + month // 12
+    month = month % 12 + 1
+    # Clamp the day: 31 January + 1 month is the last day of February.
+    for day in (value.day, 30, 29, 28):
+        try:
+            return value.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def verify_url(serial: str) -> str:
+    """The public verification URL printed on the certificate (default language, no prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("verify_certificate", args=[serial])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _holder_name(holder) -> str:
+    return (holder.display_name or holder.get_full_name() or holder.email)[:120]
+
+
+def _audit(action, *, certificate=None, programme=None, subject=None, by=None, reason=""):
+    AuditEntry.objects.create(
+        action=action,
+        actor=by,
+        certificate=certificate,
+        programme=programme or (certificate.programme if certificate else None),
+        subject=subject or (certificate.holder if certificate else None),
+        reason=reason,
+    )
+
+
+def _lock_holder(holder):
+    # The holder's row guards "one current certificate per holder/programme/cycle": whoever holds
+    # it decides alone which cycle comes next. (SQLite serialises writers at BEGIN anyway.)
+    User = get_user_model()
+    return User.objects.select_for_update().get(pk=holder.pk)
+
+
+def _latest(holder, programme) -> Certificate | None:
+    return (
+        Certificate.objects.filter(holder_id=holder.pk, programme_id=programme.pk)
+        .exclude(status=Status.SUPERSEDED)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def _in_renewal_window(certificate: Certificate, programme: Programme, now: datetime) -> bool:
+    return bool(
+        certificate.expires_at
+        and certificate.expires_at - now <= timedelta(days=programme.renewal_window_days)
+    )
+
+
+def _create(
+    holder,
+    programme,
+    *,
+    cycle: int,
+    version: int,
+    origin: str,
+    issued_at,
+    expires_at,
+    holder_name: str = "",
+) -> Certificate | None:
+    """Insert one certificate; None when another transaction already holds this cycle."""
+    from ..serials import new_serial
+
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                holder=holder,
+                programme=programme,
+                serial=new_serial(),
+                status=Status.VALID,
+                issued_at=issued_at,
+                expires_at=expires_at,
+                cycle=cycle,
+                version=version,
+                origin=origin,
+                holder_name=holder_name or _holder_name(holder),
+            )
+    except IntegrityError:
+        return None
+
+
+def _issue_record(
+    holder, programme, *, origin: str, by=None, reason: str = "", check_requirements: bool
+) -> Issued:
+    with transaction.atomic():
+        holder = _lock_holder(holder)
+        now = timezone.now()
+        latest = _latest(holder, programme)
+        renewing = None
+        if latest is not None:
+            if latest.status == Status.VALID and not _in_renewal_window(latest, programme, now):
+                return Issued(latest, False)
+            if latest.status == Status.REVOKED and origin == Origin.AUTOMATIC:
+                # A revoked holder is not re-certified by the rules alone: an officer decides.
+                return Issued(latest, False)
+            if latest.status == Status.VALID:
+                renewing = latest
+        if check_requirements and not programme_progress(holder, programme).complete:
+            raise RequirementsNotMet(_("Not every requirement of the programme is met yet."))
+        cycle = latest.cycle + 1 if latest else 1
+        starts = renewing.expires_at if renewing else now
+        certificate = _create(
+            holder,
+            programme,
+            cycle=cycle,
+            version=1,
+            origin=Origin.RENEWAL if renewing and origin == Origin.AUTOMATIC else origin,
+            issued_at=now,
+            expires_at=_add_months(starts, programme.validity_months)
+            if programme.validity_months
+            else None,
+        )
+        if certificate is None:
+            return Issued(_latest(holder, programme), False)
+        if renewing is not None:
+            renewing.status = Status.SUPERSEDED
+            renewing.superseded_by = certificate
+            renewing.save(update_fields=["status", "superseded_by"])
+        action = {
+            Origin.MANUAL: AuditEntry.Action.AWARDED,
+            Origin.BULK: AuditEntry.Action.BULK,
+        }.get(origin, AuditEntry.Action.RENEWED if renewing else AuditEntry.Action.ISSUED)
+        _audit(action, certificate=certificate, by=by, reason=reason)
+        sync_authorisations(holder)
+        return Issued(certificate, True)
+
+
+def issue_certificate(
+    holder,
+    programme: Programme,
+    *,
+    origin: str = Origin.AUTOMATIC,
+    by=None,
+    reason: str = "",
+    notify: bool = True,
+) -> Issued:
+    """Issue `programme`'s certificate to `holder` if every requirement holds; idempotent.
+
+    Creates the record, then draws, signs, stores and e-mails the PDF (outside the record's
+    transaction: a failure there leaves a valid record that `publish` completes later).
+    """
+    issued = _issue_record(
+        holder,
+        programme,
+        origin=origin,
+        by=by,
+        reason=reason,
+        check_requirements=origin == Origin.AUTOMATIC,
+    )
+    if issued.certificate is not None and issued.certificate.status == Status.VALID:
+        publish(issued.certificate, notify=notify)
+    return issued
+
+
+def award_certificate(
+    holder, programme: Programme, *, by, reason: str, notify: bool = True
+) -> Issued:
+    """An officer's manual award, whatever the requirements say; the reason is recorded."""
+    if not reason.strip():
+        raise ReasonRequired(_("Give the reason for the award."))
+    return issue_certificate(
+        holder, programme, origin=Origin.MANUAL, by=by, reason=reason.strip(), notify=notify
+    )
+
+
+def check_programmes(holder) -> list[Certificate]:
+    """Issue every active programme whose requirements `holder` now meets (signal reactions)."""
+    from .programmes import programmes_with_requirements
+
+    issued = []
+    for programme in programmes_with_requirements():
+        if programme_progress(holder, programme).complete:
+            try:
+                result = issue_certificate(holder, programme)
+            except RequirementsNotMet:
+                continue
+            if result.created:
+                issued.append(result.certificate)
+    return issued
+
+
+# --- The PDF -----------------------------------------------------------------------------------
+
+
+def _image_bytes(image) -> bytes | None:
+    if image is None:
+        return None
+    try:
+        with image.file.open("rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        logger.warning("Certificate image %s could not be read", image.pk)
+        return None
+
+
+def content_for(certificate: Certificate, look: CertificateSettings | None = None):
+    look = look or CertificateSettings.load()
+    programme = certificate.programme
+    return pdf.CertificateContent(
+        serial=certificate.serial,
+        holder_name=certificate.holder_name or _holder_name(certificate.holder),
+        programme_title=programme.title,
+        programme_title_en=programme.title_en,
+        level=programme.level,
+        issued_at=timezone.localtime(certificate.issued_at),
+        expires_at=timezone.localtime(certificate.expires_at) if certificate.expires_at else None,
+        issuer=look.issuer_name,
+        verify_url=verify_url(certificate.serial),
+        version=certificate.version,
+        signatory_name=look.signatory_name,
+        signatory_title=look.signatory_title,
+        signature_image=_image_bytes(look.signature_image),
+        seal_image=_image_bytes(look.seal_image),
+    )
+
+
+def signed_pdf(certificate: Certificate) -> bytes:
+    return signing.sign_pdf(
+        pdf.render(content_for(certificate)),
+        reason=f"Lecturer certificate {certificate.serial}",
+    )
+
+
+def publish(certificate: Certificate, *, notify: bool = True) -> Certificate:
+    """Draw, sign and store the PDF once, then e-mail it once; safe to call again."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("programme", "holder")
+            .get(pk=certificate.pk)
+        )
+        if not certificate.pdf_sha256:
+            data = signed_pdf(certificate)
+            certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
+            certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+            certificate.save(update_fields=["pdf", "pdf_sha256"])
+    if notify:
+        send_certificate_email(certificate)
+    return certificate
+
+
+def send_certificate_email(certificate: Certificate) -> bool:
+    """The signed PDF to the holder, once."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("programme", "holder")
+            .get(pk=certificate.pk)
+        )
+        if certificate.emailed_at or not certificate.pdf_sha256 or not certificate.holder.email:
+            return False
+        context = {"certificate": certificate, "verify_url": verify_url(certificate.serial)}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string(
+                "certification/certificates/email/issued_subject.txt", context
+            ).strip()
+            body = render_to_string("certification/certificates/email/issued_message.txt", context)
+        message = EmailMessage(subject, body, to=[certificate.holder.email])
+        with certificate.pdf.open("rb") as handle:
+            message.attach(f"{certificate.serial}.pdf", handle.read(), "application/pdf")
+        message.send()
+        certificate.emailed_at = timezone.now()
+        certificate.save(update_fields=["emailed_at"])
+        return True
+
+
+# --- Lifecycle ---------------------------------------------------------------------------------
+
+
+def sync_authorisations(holder) -> list[str]:
+    """Write the topics `holder` may teach (from valid certificates) onto their lecturer record."""
+    topics: list[str] = []
+    for programme in Programme.objects.filter(
+        certificates__holder_id=holder.pk, certificates__status=Status.VALID
+    ).distinct():
+        for topic in programme.topic_list:
+            if topic not in topics:
+                topics.append(topic)
+    LecturerProfile.objects.filter(user_id=holder.pk).update(authorised_topics=topics)
+    return topics
+
+
+@transaction.atomic
+def revoke_certificate(certificate: Certificate, *, by, reason: str) -> Certificate:
+    """Revoke with a reason: visible at once on the verification page, JSON and badge."""
+    if not reason.strip():
+        raise ReasonRequired(_("Give the reason for the revocation."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Status.VALID:
+        raise NotCurrent(_("Only a valid certificate can be revoked."))
+    certificate.status = Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason.strip()
+    certificate.save(update_fields=["status", "revoked_at", "revoked_reason"])
+    _audit(
+        AuditEntry.Action.REVOKED, certificate=certificate, by=by, reason=certificate.revoked_reason
+    )
+    sync_authorisations(certificate.holder)
+    return certificate
+
+
+def reissue_certificate(
+    certificate: Certificate, *, by, reason: str, holder_name: str = ""
+) -> Certificate:
+    """A new version of a valid certificate (e.g. a name correction); the old one is superseded
+    and names its successor. Same cycle and dates, new serial and PDF."""
+    if not reason.strip():
+        raise ReasonRequired(_("Give the reason for the reissue."))
+    with transaction.atomic():
+        old = (
+            Certificate.objects.select_for_update().select_related("holder").get(pk=certificate.pk)
+        )
+        if old.status != Status.VALID:
+            raise NotCurrent(_("Only a valid certificate can be reissued."))
+        old.status = Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        new = _create(
+            old.holder,
+            old.programme,
+            cycle=old.cycle,
+            version=old.version + 1,
+            origin=Origin.REISSUE,
+            issued_at=timezone.now(),
+            expires_at=old.expires_at,
+            holder_name=holder_name.strip() or _holder_name(old.holder),
+        )
+        if new is None:
+            raise NotCurrent(_("The certificate changed meanwhile; try again."))
+        old.superseded_by = new
+        old.save(update_fields=["superseded_by"])
+        _audit(AuditEntry.Action.REISSUED, certificate=new, by=by, reason=reason.strip())
+    publish(new)
+    return new
+
+
+def expire_certificates(now: datetime | None = None) -> int:
+    """Mark valid certificates past their expiry date as expired (the daily job)."""
+    now = now or timezone.now()
+    expired = 0
+    ids = list(
+        Certificate.objects.filter(status=Status.VALID, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            certificate = (
+                Certificate.objects.select_for_update()
+                .filter(pk=pk, status=Status.VALID, expires_at__lte=now)
+                .select_related("holder", "programme")
+                .first()
+            )
+            if certificate is None:
+                continue
+            certificate.status = Status.EXPIRED
+            certificate.save(update_fields=["status"])
+            _audit(AuditEntry.Action.EXPIRED, certificate=certificate)
+            sync_authorisations(certificate.holder)
+            expired += 1
+    return expired
+
+
+def due_reminders(now: datetime | None = None) -> list[tuple[int, int]]:
+    """(certificate id, days) for every expiry reminder due now: 60, 30 and 7 days before."""
+    now = now or timezone.now()
+    due = []
+    candidates = Certificate.objects.filter(
+        status=Status.VALID,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=max(REMINDER_DAYS)),
+    ).only("pk", "expires_at", "reminders_sent")
+    for certificate in candidates:
+        left = certificate.expires_at - now
+        threshold = min(d for d in REMINDER_DAYS if left <= timedelta(days=d))
+        if threshold not in certificate.reminders_sent:
+            due.append((certificate.pk, threshold))
+    return due
+
+
+def send_expiry_reminder(certificate_id: int, days: int) -> bool:
+    """One reminder e-mail; recorded so the daily job sends each threshold once, and a larger
+    threshold missed (e.g. the job was down) is not sent after a smaller one."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("holder", "programme")
+            .filter(pk=certificate_id, status=Status.VALID)
+            .first()
+        )
+        if certificate is None or days in certificate.reminders_sent:
+            return False
+        context = {
+            "certificate": certificate,
+            "days": days,
+            "programme_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + reverse("programme_detail", args=[certificate.programme.slug]),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string(
+                "certification/certificates/email/reminder_subject.txt", context
+            ).strip()
+            body = render_to_string(
+                "certification/certificates/email/reminder_message.txt", context
+            )
+        EmailMessage(subject, body, to=[certificate.holder.email]).send()
+        certificate.reminders_sent = sorted(
+            set(certificate.reminders_sent) | {d for d in REMINDER_DAYS if d >= days}
+        )
+        certificate.save(update_fields=["reminders_sent"])
+        _audit(AuditEntry.Action.REMINDED, certificate=certificate, reason=f"{days}")
+        return True
+
+
+# --- Bulk issue --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_bulk_issue(programme: Programme, holder_ids: list[int], *, by) -> BulkIssue:
+    """Queue certificates for many people at once; the admin shows the batch's progress."""
+    from .. import tasks
+
+    bulk = BulkIssue.objects.create(
+        programme=programme, requested_by=by, holder_ids=sorted(set(holder_ids))
+    )
+    transaction.on_commit(lambda: tasks.run_bulk_issue.delay(bulk.pk))
+    return bulk
+
+
+def run_bulk_issue(bulk_id: int) -> BulkIssue:
+    """Issue the batch one holder at a time, committing progress after each (idempotent)."""
+    User = get_user_model()
+    bulk = BulkIssue.objects.select_related("programme", "requested_by").get(pk=bulk_id)
+    for index, holder_id in enumerate(bulk.holder_ids):
+        if index < bulk.done:
+            continue  # a rerun (worker lost) resumes where the batch stopped
+        holder = User.objects.filter(pk=holder_id).first()
+        issued = False
+        failed = False
+        if holder is None:
+            failed = True
+        else:
+            try:
+                result = issue_certificate(
+                    holder,
+                    bulk.programme,
+                    origin=Origin.BULK,
+                    by=bulk.requested_by,
+                    reason=_("Bulk issue #%(id)d") % {"id": bulk.pk},
+                )
+                issued = result.created
+            except IssuingError:
+                failed = True
+        BulkIssue.objects.filter(pk=bulk.pk).update(
+            done=index + 1,
+            issued=bulk.issued + issued,
+            failed=bulk.failed + failed,
+        )
+        bulk.done, bulk.issued, bulk.failed = index + 1, bulk.issued + issued, bulk.failed + failed
+    bulk.finished_at = timezone.now()
+    bulk.save(update_fields=["finished_at"])
+    return bulk

@@ -1,0 +1,119 @@
+"""Celery tasks of the certification app: thin wrappers around services, each safe to run twice.
+
+The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
+"""
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.dispatch import receiver
+
+from academy.celery import app
+from courses.signals import course_completed
+from events.signals import attendance_recorded, session_taught
+
+from .signals import exam_passed
+
+# --- Certificates ------------------------------------------------------------------------------
+
+app.conf.beat_schedule.update(
+    {
+        "certification-expire-and-remind": {
+            "task": "certification.tasks.daily_certificate_lifecycle",
+            "schedule": crontab(hour=3, minute=10),
+        },
+    }
+)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def check_programmes(holder_id: int) -> list[str]:
+    """Issue every programme `holder_id` now meets; returns the new serials."""
+    from .services import issuing
+
+    holder = get_user_model().objects.filter(pk=holder_id).first()
+    if holder is None:
+        return []
+    return [certificate.serial for certificate in issuing.check_programmes(holder)]
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def issue_certificate(holder_id: int, programme_id: int) -> str | None:
+    """Issue one programme's certificate if every requirement holds (idempotent)."""
+    from .models import Programme
+    from .services import issuing
+
+    holder = get_user_model().objects.get(pk=holder_id)
+    programme = Programme.objects.get(pk=programme_id)
+    try:
+        result = issuing.issue_certificate(holder, programme)
+    except issuing.RequirementsNotMet:
+        return None
+    return result.certificate.serial if result.certificate else None
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def publish_certificate(certificate_id: int) -> None:
+    """Draw, sign, store and e-mail a certificate's PDF if not done yet."""
+    from .models import Certificate
+    from .services import issuing
+
+    issuing.publish(Certificate.objects.get(pk=certificate_id))
+
+
+@shared_task
+def run_bulk_issue(bulk_id: int) -> int:
+    from .services import issuing
+
+    return issuing.run_bulk_issue(bulk_id).issued
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_expiry_reminder(certificate_id: int, days: int) -> bool:
+    from .services import issuing
+
+    return issuing.send_expiry_reminder(certificate_id, days)
+
+
+@shared_task
+def daily_certificate_lifecycle() -> dict:
+    """Expire what is past its date, then queue the 60/30/7-day reminders that are due."""
+    from .services import issuing
+
+    expired = issuing.expire_certificates()
+    due = issuing.due_reminders()
+    for certificate_id, days in due:
+        send_expiry_reminder.delay(certificate_id, days)
+    return {"expired": expired, "reminders": len(due)}
+
+
+def _check_later(user) -> None:
+    if user is None:
+        return
+    user_id = user.pk
+    transaction.on_commit(lambda: check_programmes.delay(user_id))
+
+
+# Reactions to the other apps' facts: each may complete a programme. The senders fire after their
+# own commit; on_commit still defers the task should a sender ever fire inside a transaction.
+@receiver(course_completed, dispatch_uid="certification_course_completed")
+def on_course_completed(sender, user=None, **kwargs):
+    _check_later(user)
+
+
+@receiver(exam_passed, dispatch_uid="certification_exam_passed")
+def on_exam_passed(sender, user=None, **kwargs):
+    _check_later(user)
+
+
+@receiver(attendance_recorded, dispatch_uid="certification_attendance_recorded")
+def on_attendance_recorded(sender, registration=None, **kwargs):
+    if registration is not None:
+        _check_later(registration.user)
+
+
+@receiver(session_taught, dispatch_uid="certification_session_taught")
+def on_session_taught(sender, lecturer=None, **kwargs):
+    if lecturer is not None:
+        _check_later(lecturer.user)

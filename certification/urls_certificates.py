@@ -1,0 +1,23 @@
+"""Certificate pages people read (inside i18n_patterns): verification, programmes, a holder's
+certificates and the lecturer directory."""
+
+from django.urls import path
+
+from .views import directory, programmes, verify
+
+urlpatterns = [
+    path("verify/", verify.verify_index, name="verify_index"),
+    path("verify/upload/", verify.verify_upload, name="verify_upload"),
+    path("verify/<str:serial>/", verify.verify_certificate, name="verify_certificate"),
+    path("programmes/", programmes.programme_list, name="programme_list"),
+    path("programmes/<str:slug>/", programmes.programme_detail, name="programme_detail"),
+    path("programmes/<str:slug>/apply/", programmes.programme_apply, name="programme_apply"),
+    path("certificates/<str:serial>/", programmes.certificate_detail, name="certificate_detail"),
+    path(
+        "certificates/<str:serial>/download/",
+        programmes.certificate_download,
+        name="certificate_download",
+    ),
+    path("lecturers/", directory.lecturer_directory, name="lecturer_directory"),
+    path("lecturers/<int:pk>/", directory.lecturer_profile, name="lecturer_profile"),
+]

@@ -1,0 +1,15 @@
+"""Language-neutral certificate URLs (outside i18n_patterns: no prefix, no redirect): the
+registry's JSON, the Open Badges credential, the issuer profile and its published key."""
+
+from django.urls import path
+
+from .views import verify
+
+urlpatterns = [
+    path("verify/issuer.json", verify.issuer, name="verify_issuer"),
+    path(
+        "verify/<str:serial>.json", verify.verify_certificate_json, name="verify_certificate_json"
+    ),
+    path("verify/<str:serial>.jwt", verify.verify_credential, name="verify_credential"),
+    path(".well-known/jwks.json", verify.jwks, name="certificate_jwks"),
+]

@@ -1,0 +1,148 @@
+"""Verify an uploaded certificate PDF: is the signature intact, made by our key, covering the
+whole file, and does the file match what the registry issued under its serial?
+
+Each check closes a forgery the others leave open (stack-notes §8): a changed byte breaks the
+digest (intact); an incremental update painted over the name after signing keeps the signature
+intact, so the signature must cover the entire file; a PDF signed by someone else's key fails
+trust; and the file's SHA-256 must be the one recorded when the registry issued it.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.utils.translation import gettext_lazy as _
+
+from . import signing
+from .models import Certificate
+from .serials import normalise
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Verdict:
+    outcome: str
+    message: str
+    signature_intact: bool = False
+    covers_whole_file: bool = False
+    trusted: bool = False
+    matches_registry: bool = False
+    serial: str = ""
+    certificate: Certificate | None = None
+
+    @property
+    def genuine(self) -> bool:
+        """The file is exactly the one we issued, untouched."""
+        return (
+            self.signature_intact
+            and self.covers_whole_file
+            and self.trusted
+            and self.matches_registry
+        )
+
+    @property
+    def valid(self) -> bool:
+        """Genuine and current: what `verify_certificate` exits 0 for."""
+        return self.genuine and self.certificate.status == Certificate.Status.VALID
+
+    def as_dict(self) -> dict:
+        return {
+            "outcome": self.outcome,
+            "message": str(self.message),
+            "signature_intact": self.signature_intact,
+            "covers_whole_file": self.covers_whole_file,
+            "trusted": self.trusted,
+            "matches_registry": self.matches_registry,
+            "serial": self.serial,
+            "status": self.certificate.status if self.certificate else None,
+        }
+
+
+def _serial_from(reader) -> str:
+    try:
+        info = reader.trailer["/Info"]
+        keywords = str(info.get("/Keywords", ""))
+    except (KeyError, TypeError, ValueError):
+        return ""
+    for word in keywords.split():
+        if word.startswith("serial:"):
+            return normalise(word.removeprefix("serial:")) or ""
+    return ""
+
+
+def verify_pdf(data: bytes) -> Verdict:
+    """Check `data` (a PDF) against our signature and the registry; never raises on bad input."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    if not data.startswith(b"%PDF-"):
+        return Verdict("not_pdf", _("This file is not a PDF."))
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, OSError) as error:
+        logger.info("Unreadable PDF uploaded for verification: %s", error)
+        return Verdict("unreadable", _("This PDF could not be read; it may be damaged."))
+    if not signatures:
+        return Verdict("unsigned", _("This PDF carries no digital signature."))
+    try:
+        status = validate_pdf_signature(
+            signatures[-1], ValidationContext(trust_roots=signing.trust_roots())
+        )
+    except Exception as error:  # pyHanko raises many kinds on malformed CMS; all mean "tampered".
+        logger.info("Signature validation failed: %s", error)
+        return Verdict("tampered", _("The signature is damaged: the file has been altered."))
+
+    verdict = Verdict(
+        "tampered",
+        "",
+        signature_intact=bool(status.intact and status.valid),
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        and len(signatures) == 1,
+        trusted=bool(status.trusted),
+        serial=_serial_from(reader),
+    )
+    if not verdict.signature_intact:
+        verdict.message = _("The file was changed after it was signed: it is not genuine.")
+        return verdict
+    if not verdict.covers_whole_file:
+        verdict.message = _(
+            "Content was added after the signature (the signature does not cover the whole "
+            "file): it is not genuine."
+        )
+        return verdict
+    if not verdict.trusted:
+        verdict.outcome = "untrusted"
+        verdict.message = _("The signature is intact but was not made by the academy's key.")
+        return verdict
+    verdict.certificate = (
+        Certificate.objects.select_related("programme", "holder", "superseded_by")
+        .filter(serial=verdict.serial)
+        .first()
+        if verdict.serial
+        else None
+    )
+    if verdict.certificate is None:
+        verdict.outcome = "unknown"
+        verdict.message = _("The signature is genuine but no certificate with this serial exists.")
+        return verdict
+    verdict.matches_registry = hashlib.sha256(data).hexdigest() == verdict.certificate.pdf_sha256
+    if not verdict.matches_registry:
+        verdict.outcome = "mismatch"
+        verdict.message = _("This file does not match the certificate the registry issued.")
+        return verdict
+    verdict.outcome = verdict.certificate.status
+    verdict.message = {
+        Certificate.Status.VALID: _("Genuine and valid."),
+        Certificate.Status.EXPIRED: _("Genuine, but the certificate has expired."),
+        Certificate.Status.REVOKED: _("Genuine, but the certificate has been revoked."),
+        Certificate.Status.SUPERSEDED: _("Genuine, but replaced by a newer version."),
+    }[verdict.certificate.status]
+    return verdict

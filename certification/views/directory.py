@@ -1,0 +1,110 @@
+"""The public lecturer directory: lecturers who opted in and hold a valid certificate."""
+
+from django import forms
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from academy.models import LecturerProfile
+from events.models import EventPage
+
+from ..models import Certificate, Programme
+
+
+class DirectoryFilter(forms.Form):
+    city = forms.CharField(label=_("City"), required=False, max_length=40)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    topic = forms.CharField(label=_("Topic"), required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("All programmes"))] + [
+            (p.slug, p.title) for p in Programme.objects.order_by("title")
+        ]
+
+
+def valid_certificates():
+    return Certificate.objects.filter(status=Certificate.Status.VALID).select_related("programme")
+
+
+def listed_lecturers():
+    """Lecturers shown publicly: opted in, with at least one valid certificate."""
+    return (
+        LecturerProfile.objects.filter(listed=True)
+        .filter(
+            Exists(
+                Certificate.objects.filter(
+                    holder_id=OuterRef("user_id"), status=Certificate.Status.VALID
+                )
+            )
+        )
+        .select_related("user", "photo")
+        .prefetch_related(
+            Prefetch(
+                "user__certificates", queryset=valid_certificates(), to_attr="valid_certificates"
+            )
+        )
+    )
+
+
+@require_GET
+def lecturer_directory(request):
+    form = DirectoryFilter(request.GET or None)
+    lecturers = listed_lecturers()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["city"]:
+            lecturers = lecturers.filter(city__icontains=data["city"].strip())
+        if data["programme"]:
+            lecturers = lecturers.filter(
+                Exists(
+                    Certificate.objects.filter(
+                        holder_id=OuterRef("user_id"),
+                        status=Certificate.Status.VALID,
+                        programme__slug=data["programme"],
+                    )
+                )
+            )
+        if data["topic"]:
+            topic = data["topic"].strip()
+            lecturers = [
+                lecturer
+                for lecturer in lecturers
+                if any(topic in t for t in lecturer.authorised_topics + lecturer.specialty_list)
+            ]
+    cities = (
+        LecturerProfile.objects.filter(listed=True)
+        .exclude(city="")
+        .values_list("city", flat=True)
+        .distinct()
+        .order_by("city")
+    )
+    return render(
+        request,
+        "certification/directory/lecturer_directory.html",
+        {"form": form, "lecturers": list(lecturers), "cities": list(cities)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def lecturer_profile(request, pk: int):
+    lecturer = listed_lecturers().filter(pk=pk).first()
+    if lecturer is None:
+        raise Http404
+    upcoming = (
+        EventPage.objects.live()
+        .filter(
+            lecturer_links__lecturer=lecturer, start__gte=timezone.now(), cancelled_at__isnull=True
+        )
+        .order_by("start")
+        .distinct()[:10]
+    )
+    return render(
+        request,
+        "certification/directory/lecturer_profile.html",
+        {"lecturer": lecturer, "upcoming": list(upcoming)},
+    )

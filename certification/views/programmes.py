@@ -1,0 +1,151 @@
+"""A candidate's side: programmes with their progress, the officer-approval application, and the
+holder's own certificates (page, PDF download). Another person's certificate is a 404."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from ..models import ApprovalApplication, Certificate, Programme
+from ..services import programmes as programme_services
+from ..services.issuing import verify_url
+
+
+class ApplicationForm(forms.Form):
+    statement = forms.CharField(
+        label=gettext_lazy("Why you are ready"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Teaching experience, topics, links to material (optional)."),
+    )
+
+
+def is_officer(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("certification.view_certificate")
+    )
+
+
+@require_GET
+def programme_list(request):
+    programmes = list(
+        Programme.objects.filter(is_active=True).prefetch_related("requirements").order_by("title")
+    )
+    rows = []
+    for programme in programmes:
+        progress = (
+            programme_services.programme_progress(request.user, programme)
+            if request.user.is_authenticated
+            else None
+        )
+        rows.append({"programme": programme, "progress": progress})
+    return render(request, "certification/programmes/programme_list.html", {"rows": rows})
+
+
+@require_GET
+def programme_detail(request, slug: str):
+    programme = get_object_or_404(Programme, slug=slug, is_active=True)
+    context = {"programme": programme, "form": ApplicationForm()}
+    if request.user.is_authenticated:
+        context["progress"] = programme_services.programme_progress(request.user, programme)
+        context["certificate"] = (
+            Certificate.objects.filter(holder=request.user, programme=programme)
+            .exclude(status=Certificate.Status.SUPERSEDED)
+            .order_by("-cycle")
+            .first()
+        )
+        context["application"] = ApprovalApplication.objects.filter(
+            applicant=request.user, programme=programme
+        ).first()
+    return render(request, "certification/programmes/programme_detail.html", context)
+
+
+@login_required
+@require_POST
+def programme_apply(request, slug: str):
+    programme = get_object_or_404(Programme, slug=slug, is_active=True)
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "certification/programmes/programme_detail.html",
+            {
+                "programme": programme,
+                "form": form,
+                "progress": programme_services.programme_progress(request.user, programme),
+            },
+            status=400,
+        )
+    try:
+        programme_services.apply_for_approval(
+            request.user, programme, form.cleaned_data["statement"]
+        )
+    except programme_services.ProgrammeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application was sent to the certification officers."))
+    return HttpResponseRedirect(reverse("programme_detail", args=[programme.slug]))
+
+
+def _own_certificate(request, serial: str) -> Certificate:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("programme", "holder", "superseded_by"), serial=serial
+    )
+    # Another holder's certificate does not exist for you (404, not 403: nothing to learn).
+    if certificate.holder_id != request.user.pk and not is_officer(request.user):
+        raise Http404
+    return certificate
+
+
+def linkedin_url(certificate: Certificate) -> str:
+    """LinkedIn's "add to profile" link, pre-filled with this certificate."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.programme.title,
+        "organizationName": "服务商学院 Provider Academy",
+        "issueYear": certificate.issued_at.year,
+        "issueMonth": certificate.issued_at.month,
+        "certUrl": verify_url(certificate.serial),
+        "certId": certificate.serial,
+    }
+    if certificate.expires_at:
+        params["expirationYear"] = certificate.expires_at.year
+        params["expirationMonth"] = certificate.expires_at.month
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+@login_required
+@require_GET
+def certificate_detail(request, serial: str):
+    certificate = _own_certificate(request, serial)
+    return render(
+        request,
+        "certification/certificates/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "verify_url": verify_url(certificate.serial),
+            "linkedin_url": linkedin_url(certificate),
+        },
+    )
+
+
+@login_required
+@require_GET
+def certificate_download(request, serial: str):
+    certificate = _own_certificate(request, serial)
+    if not certificate.pdf:
+        raise Http404(_("The PDF is still being prepared."))
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"certificate-{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,188 @@
+"""Public verification: by serial (page, JSON, Open Badges credential), by uploaded PDF, and the
+issuer's published key. Anyone may use these; nothing here needs an account."""
+
+from django import forms
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import badges
+from ..models import Certificate
+from ..serials import normalise
+from ..verification import MAX_UPLOAD_BYTES, verify_pdf
+
+
+class SerialForm(forms.Form):
+    serial = forms.CharField(
+        label=_("Certificate serial"),
+        max_length=30,
+        help_text=_("The 12 characters printed under “Serial”, e.g. 8BZP-FG4M-CZFH."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_serial(self):
+        serial = normalise(self.cleaned_data["serial"])
+        if serial is None:
+            raise forms.ValidationError(
+                _("This is not a certificate serial: check the characters you typed.")
+            )
+        return serial
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Certificate PDF"),
+        help_text=_("The signed PDF you were given (up to 5 MB)."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+def _certificate(serial: str) -> Certificate:
+    canonical = normalise(serial)
+    certificate = (
+        Certificate.objects.select_related("holder", "programme", "superseded_by")
+        .filter(serial=canonical)
+        .first()
+        if canonical
+        else None
+    )
+    if certificate is None:
+        raise Http404(_("No certificate has this serial."))
+    return certificate
+
+
+def status_record(certificate: Certificate) -> dict:
+    """The registry's answer about one certificate: the JSON contract (design.md)."""
+    record = {
+        "serial": certificate.serial,
+        "status": certificate.status,
+        "holder": certificate.holder_name or str(certificate.holder),
+        "programme": certificate.programme.title,
+        "level": certificate.programme.level,
+        "issued": certificate.issued_at.date().isoformat(),
+        "expires": certificate.expires_at.date().isoformat() if certificate.expires_at else None,
+        "version": certificate.version,
+        "issuer": "服务商学院 Provider Academy",
+    }
+    if certificate.status == Certificate.Status.REVOKED:
+        record["revoked"] = (
+            certificate.revoked_at.date().isoformat() if certificate.revoked_at else None
+        )
+        record["reason"] = certificate.revoked_reason
+    if certificate.superseded_by_id:
+        record["superseded_by"] = certificate.superseded_by.serial
+    return record
+
+
+@require_http_methods(["GET", "POST"])
+def verify_index(request):
+    form = SerialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return HttpResponseRedirect(
+            reverse("verify_certificate", args=[form.cleaned_data["serial"]])
+        )
+    return render(
+        request,
+        "certification/certificates/verify_index.html",
+        {"form": form, "upload_form": UploadForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_POST
+def verify_upload(request):
+    upload_form = UploadForm(request.POST, request.FILES)
+    if not upload_form.is_valid():
+        return render(
+            request,
+            "certification/certificates/verify_index.html",
+            {"form": SerialForm(), "upload_form": upload_form},
+            status=400,
+        )
+    verdict = verify_pdf(upload_form.cleaned_data["file"].read())
+    return render(
+        request,
+        "certification/certificates/verify_result.html",
+        {"verdict": verdict, "certificate": verdict.certificate},
+    )
+
+
+@never_cache
+@require_GET
+def verify_certificate(request, serial: str):
+    certificate = _certificate(serial)
+    if certificate.serial != serial:
+        return HttpResponseRedirect(reverse("verify_certificate", args=[certificate.serial]))
+    return render(
+        request,
+        "certification/certificates/verify_certificate.html",
+        {"certificate": certificate, "record": status_record(certificate)},
+    )
+
+
+@never_cache
+@require_GET
+def verify_certificate_json(request, serial: str):
+    canonical = normalise(serial)
+    certificate = (
+        Certificate.objects.select_related("holder", "programme", "superseded_by")
+        .filter(serial=canonical)
+        .first()
+        if canonical
+        else None
+    )
+    if certificate is None:
+        return JsonResponse({"error": "not_found", "serial": serial}, status=404)
+    response = JsonResponse(status_record(certificate), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@never_cache
+@require_GET
+def verify_credential(request, serial: str):
+    """The certificate as an Open Badges 3.0 VC-JWT; a revoked one is gone (410)."""
+    canonical = normalise(serial)
+    certificate = (
+        Certificate.objects.select_related("holder", "programme").filter(serial=canonical).first()
+        if canonical
+        else None
+    )
+    if certificate is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    if certificate.status == Certificate.Status.REVOKED:
+        return JsonResponse(
+            {"revoked": True, "reason": certificate.revoked_reason},
+            status=410,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response = HttpResponse(badges.credential_jwt(certificate), content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'inline; filename="{certificate.serial}.jwt"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def jwks(request):
+    response = JsonResponse(badges.jwks())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def issuer(request):
+    profile = badges.issuer_profile()
+    profile["@context"] = badges.OB3_CONTEXT
+    profile["publicKey"] = request.build_absolute_uri(reverse("certificate_jwks"))
+    return JsonResponse(profile, json_dumps_params={"ensure_ascii": False})
