@@ -215,7 +215,7 @@ def issue_certificate(
         check_requirements=origin == Origin.AUTOMATIC,
     )
     if issued.certificate is not None and issued.certificate.status == Status.VALID:
-        publish(issued.certificate, notify=notify)
+        issued.certificate = publish(issued.certificate, notify=notify)
     return issued
 
 

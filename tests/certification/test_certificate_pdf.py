@@ -1,0 +1,119 @@
+"""The PDF: Chinese and Latin text extractable, fonts embedded as subsets, signature valid for
+pyHanko and for poppler's pdfsig, QR code pointing at the verification page."""
+
+import shutil
+import subprocess
+from io import BytesIO
+
+import pytest
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from certification.services.issuing import verify_url
+from tests.certification.factories_programmes import (  # noqa: F401
+    award,
+    signing_key_dir,
+    signing_keys,
+    simple_programme,
+)
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_keys")]
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdfsig") or not shutil.which("pdftotext"), reason="needs poppler-utils"
+)
+
+
+@pytest.fixture
+def certificate():
+    holder = UserFactory(display_name="欧阳娜娜 Zoë")
+    return award(holder, simple_programme(title="認證講師 · 小程序電商"))
+
+
+def _pdf(certificate) -> bytes:
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def _run(tmp_path, certificate, *command) -> str:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(_pdf(certificate))
+    return subprocess.run(
+        [*command, str(path)] + (["-"] if command[0] == "pdftotext" else []),
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+
+
+@needs_poppler
+def test_pdftotext_shows_the_chinese_name_programme_and_serial(tmp_path, certificate):
+    text = _run(tmp_path, certificate, "pdftotext", "-layout")
+    assert "欧阳娜娜" in text and "Zoë" in text
+    assert "認證講師 · 小程序電商" in text
+    assert certificate.serial in text
+    assert "讲师认证证书" in text and "LECTURER CERTIFICATE" in text
+
+
+@needs_poppler
+def test_every_font_is_embedded_as_a_subset(tmp_path, certificate):
+    lines = _run(tmp_path, certificate, "pdffonts").splitlines()[2:]
+    assert lines, "no fonts listed"
+    for line in lines:
+        assert "WenQuanYiMicroHei" in line
+        assert " yes yes " in line  # emb, sub
+
+
+def test_pyhanko_validates_the_signature_over_the_whole_file(certificate, signing_key_dir):
+    reader = PdfFileReader(BytesIO(_pdf(certificate)))
+    [signature] = reader.embedded_signatures
+    root = load_cert_from_pemder(str(signing_key_dir / "ca.cert.pem"))
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert status.md_algorithm == "sha256"
+
+
+@needs_poppler
+def test_pdfsig_reports_a_valid_pades_signature(tmp_path, certificate):
+    output = _run(tmp_path, certificate, "pdfsig")
+    assert "Signature is Valid." in output
+    assert "ETSI.CAdES.detached" in output
+    assert "Total document signed" in output
+
+
+@needs_poppler
+def test_pdfsig_trusts_it_with_the_academy_root(tmp_path, certificate, signing_key_dir):
+    if not shutil.which("certutil"):
+        pytest.skip("needs libnss3-tools")
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "Academy Root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(signing_key_dir / "ca.cert.pem"),
+        ],
+        check=True,
+    )
+    output = _run(tmp_path, certificate, "pdfsig", "-nssdir", f"sql:{nss}")
+    assert "Signature is Valid." in output
+    assert "Certificate is Trusted." in output
+
+
+@needs_poppler
+def test_printed_url_leads_to_the_verification_page(tmp_path, certificate):
+    url = verify_url(certificate.serial)
+    assert url == f"http://testserver/verify/{certificate.serial}/"
+    assert url in _run(tmp_path, certificate, "pdftotext", "-layout")
