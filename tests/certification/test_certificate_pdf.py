@@ -67,10 +67,10 @@ def test_every_font_is_embedded_as_a_subset(tmp_path, certificate):
         assert " yes yes " in line  # emb, sub
 
 
-def test_pyhanko_validates_the_signature_over_the_whole_file(certificate, signing_key_dir):
+def test_pyhanko_validates_the_signature_over_the_whole_file(certificate, settings):
     reader = PdfFileReader(BytesIO(_pdf(certificate)))
     [signature] = reader.embedded_signatures
-    root = load_cert_from_pemder(str(signing_key_dir / "ca.cert.pem"))
+    root = load_cert_from_pemder(settings.CERT_SIGNING_CHAIN)
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -86,7 +86,7 @@ def test_pdfsig_reports_a_valid_pades_signature(tmp_path, certificate):
 
 
 @needs_poppler
-def test_pdfsig_trusts_it_with_the_academy_root(tmp_path, certificate, signing_key_dir):
+def test_pdfsig_trusts_it_with_the_academy_root(tmp_path, certificate, settings):
     if not shutil.which("certutil"):
         pytest.skip("needs libnss3-tools")
     nss = tmp_path / "nss"
@@ -103,7 +103,7 @@ def test_pdfsig_trusts_it_with_the_academy_root(tmp_path, certificate, signing_k
             "-t",
             "CT,C,C",
             "-i",
-            str(signing_key_dir / "ca.cert.pem"),
+            settings.CERT_SIGNING_CHAIN,
         ],
         check=True,
     )
