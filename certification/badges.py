@@ -54,8 +54,9 @@ def jwks() -> dict:
 
 
 def _alg(key: jwk.JWK) -> str:
-    if key.key_type == "EC":
-        return {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}[key.key_curve]
+    public = key.export_public(as_dict=True)
+    if public["kty"] == "EC":
+        return {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}[public["crv"]]
     return "RS256"
 
 

@@ -1,0 +1,144 @@
+"""Revocation, expiry and reminders (time travel), renewal, reissue on a name correction, the
+audit log, and the teaching authorisations written onto the lecturer's record."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from academy.models import LecturerProfile
+from certification.models import AuditEntry, Certificate
+from certification.services import issuing
+from certification.tasks import daily_certificate_lifecycle
+from tests.certification.factories_programmes import (  # noqa: F401
+    award,
+    lecturer,
+    make_exam,
+    officer,
+    pass_exam,
+    signing_key_dir,
+    signing_keys,
+    simple_programme,
+)
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_keys")]
+
+
+def test_revocation_needs_a_reason_and_is_audited():
+    certificate = award(UserFactory(), simple_programme())
+    by = officer()
+    with pytest.raises(issuing.ReasonRequired):
+        issuing.revoke_certificate(certificate, by=by, reason="")
+    issuing.revoke_certificate(certificate, by=by, reason="授课内容违规")
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED and certificate.revoked_at
+    entry = AuditEntry.objects.get(action="revoked")
+    assert (entry.actor, entry.certificate, entry.reason) == (by, certificate, "授课内容违规")
+    with pytest.raises(issuing.NotCurrent):
+        issuing.revoke_certificate(certificate, by=by, reason="again")
+
+
+def test_revoked_holder_is_not_reissued_automatically():
+    exam = make_exam()
+    programme = simple_programme(exam)
+    user = UserFactory()
+    pass_exam(user, exam)
+    certificate = issuing.issue_certificate(user, programme).certificate
+    issuing.revoke_certificate(certificate, by=officer(), reason="违规")
+    again = issuing.issue_certificate(user, programme)
+    assert not again.created and again.certificate.pk == certificate.pk
+
+
+def test_authorisations_follow_valid_certificates():
+    profile = lecturer()
+    certificate = award(profile.user, simple_programme(topics="小程序电商, 微信支付"))
+    profile.refresh_from_db()
+    assert profile.authorised_topics == ["小程序电商", "微信支付"]
+    issuing.revoke_certificate(certificate, by=officer(), reason="违规")
+    assert LecturerProfile.objects.get(pk=profile.pk).authorised_topics == []
+
+
+def test_reminders_60_30_7_days_then_expiry():
+    holder = UserFactory()
+    certificate = award(holder, simple_programme(validity_months=12))
+    mail.outbox.clear()
+    expires = certificate.expires_at
+    sent = []
+    for days_before in (61, 59, 45, 29, 20, 6, 3):
+        with time_machine.travel(expires - timedelta(days=days_before), tick=False):
+            daily_certificate_lifecycle()
+        sent.append(len(mail.outbox))
+    # One reminder when crossing 60, 30 and 7 days; nothing in between.
+    assert sent == [0, 1, 1, 2, 2, 3, 3]
+    assert all(message.to == [holder.email] for message in mail.outbox)
+    with time_machine.travel(expires + timedelta(hours=1), tick=False):
+        result = daily_certificate_lifecycle()
+    assert result["expired"] == 1
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.EXPIRED
+    assert AuditEntry.objects.filter(action="expired", certificate=certificate).exists()
+
+
+def test_missed_reminders_do_not_arrive_out_of_order():
+    certificate = award(UserFactory(), simple_programme(validity_months=12))
+    mail.outbox.clear()
+    with time_machine.travel(certificate.expires_at - timedelta(days=5), tick=False):
+        daily_certificate_lifecycle()
+        daily_certificate_lifecycle()
+    assert len(mail.outbox) == 1
+    certificate.refresh_from_db()
+    assert certificate.reminders_sent == [7, 30, 60]
+
+
+def test_renewal_in_the_window_starts_a_new_cycle_from_the_old_expiry():
+    exam = make_exam()
+    programme = simple_programme(exam, validity_months=24, renewal_window_days=90)
+    user = UserFactory()
+    pass_exam(user, exam)
+    first = issuing.issue_certificate(user, programme).certificate
+    assert not issuing.issue_certificate(user, programme).created  # not in the window yet
+    with time_machine.travel(first.expires_at - timedelta(days=30), tick=False):
+        renewed = issuing.issue_certificate(user, programme)
+    assert renewed.created
+    new = renewed.certificate
+    first.refresh_from_db()
+    assert (new.cycle, first.status, first.superseded_by) == (2, "superseded", new)
+    assert new.expires_at.year == first.expires_at.year + 2
+    assert new.origin == Certificate.Origin.RENEWAL
+
+
+def test_expired_holder_who_qualifies_again_gets_a_new_cycle():
+    exam = make_exam()
+    programme = simple_programme(exam)
+    user = UserFactory()
+    pass_exam(user, exam)
+    first = issuing.issue_certificate(user, programme).certificate
+    Certificate.objects.filter(pk=first.pk).update(status="expired")
+    second = issuing.issue_certificate(user, programme)
+    assert second.created and second.certificate.cycle == 2
+
+
+def test_reissue_on_name_correction_supersedes_and_keeps_dates():
+    certificate = award(UserFactory(display_name="陈思远"), simple_programme())
+    new = issuing.reissue_certificate(
+        certificate, by=officer(), reason="身份证姓名更正", holder_name="陳思遠"
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == "superseded" and certificate.superseded_by == new
+    assert (new.version, new.cycle, new.holder_name) == (2, 1, "陳思遠")
+    assert new.expires_at == certificate.expires_at
+    assert new.serial != certificate.serial and new.pdf_sha256 != certificate.pdf_sha256
+    assert AuditEntry.objects.filter(action="reissued", certificate=new).exists()
+
+
+def test_holder_certificate_page_has_linkedin_link(client):
+    holder = UserFactory()
+    certificate = award(holder, simple_programme())
+    client.force_login(holder)
+    html = client.get(f"/certificates/{certificate.serial}/").content.decode()
+    assert "https://www.linkedin.com/profile/add?" in html
+    assert f"certId={certificate.serial}" in html
+    assert timezone.now().year
