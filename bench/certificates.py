@@ -124,7 +124,7 @@ def main() -> None:
     print(f"  draw only          {_stats(draw)}")
     print(f"  draw + sign        {_stats(both)}")
     print(
-        f"  signing alone      mean {statistics.fmean(b - d for b, d in zip(both, draw)):6.1f} ms"
+        f"  signing alone      mean {statistics.fmean(b - d for b, d in zip(both, draw, strict=False)):6.1f} ms"
     )
     print(f"  signed PDF size    mean {statistics.fmean(sizes) / 1024:.1f} KB")
     print(

@@ -6,6 +6,8 @@ every signature and signs twice to estimate the size. The signer here loads the 
 process and reserves a fixed space for the CMS, so a signature costs one key operation.
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -90,8 +92,23 @@ def signer() -> CachedKeySigner:
     return _signer_for(str(key_path), str(cert_path), str(chain_path), key_path.stat().st_mtime)
 
 
+def outside_event_loop(function, *args, **kwargs):
+    """Call `function` where asyncio.run() works: pyHanko's synchronous API starts its own event
+    loop, which fails in a thread that already runs one (an async caller, Playwright's tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str = "", location: str = "") -> bytes:
     """`pdf` with an invisible PAdES signature covering the whole file."""
+    return outside_event_loop(_sign_pdf, pdf, reason=reason, location=location)
+
+
+def _sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",

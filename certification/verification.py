@@ -93,8 +93,10 @@ def verify_pdf(data: bytes) -> Verdict:
     if not signatures:
         return Verdict("unsigned", _("This PDF carries no digital signature."))
     try:
-        status = validate_pdf_signature(
-            signatures[-1], ValidationContext(trust_roots=signing.trust_roots())
+        status = signing.outside_event_loop(
+            validate_pdf_signature,
+            signatures[-1],
+            ValidationContext(trust_roots=signing.trust_roots()),
         )
     except Exception as error:  # pyHanko raises many kinds on malformed CMS; all mean "tampered".
         logger.info("Signature validation failed: %s", error)
