@@ -99,3 +99,18 @@ def test_members_cannot_use_officer_actions(client):
     assert response.status_code in (302, 403)
     certificate.refresh_from_db()
     assert certificate.status == "valid"
+
+
+def test_programme_editor_with_requirements_and_certificate_settings(officer_client):
+    programme = simple_programme()
+    assert officer_client.get(reverse("programmes:index")).status_code == 200
+    assert officer_client.get(reverse("programmes:add")).status_code == 200
+    edit = officer_client.get(reverse("programmes:edit", args=[programme.pk]))
+    assert edit.status_code == 200 and "requirements-TOTAL_FORMS" in edit.content.decode()
+    settings_page = officer_client.get(
+        reverse("wagtailsettings:edit", args=["certification", "certificatesettings"]),
+        follow=True,
+    )
+    assert settings_page.status_code == 200
+    assert 'name="signature_image"' in settings_page.content.decode()
+    assert officer_client.get(reverse("approval_applications:index")).status_code == 200
