@@ -164,3 +164,25 @@ def test_two_workers_issuing_at_once_create_one_certificate():
     assert Certificate.objects.filter(holder=user, programme=programme).count() == 1
     assert sum(result.created for result in results) == 1
     assert len({result.certificate.pk for result in results}) == 1
+
+
+@pytest.mark.django_db
+def test_attendance_and_teaching_signals_issue(home_page, django_capture_on_commit_callbacks):
+    from events.models import EventPage, Registration
+    from events.signals import attendance_recorded, session_taught
+    from tests.certification.factories_programmes import attend, lecturer, teach
+
+    attending = make_programme(requirements=[(1, Kind.EVENTS_ATTENDED, {"count": 1})])
+    teaching = make_programme(requirements=[(1, Kind.SESSIONS_TAUGHT, {"count": 1})])
+    user = UserFactory()
+    registration = attend(user, home_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_recorded.send(
+            sender=Registration, registration=registration, attendance="attended", previous=""
+        )
+    assert Certificate.objects.filter(holder=user, programme=attending).exists()
+    profile = lecturer()
+    event = teach(profile, home_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        session_taught.send(sender=EventPage, event=event, lecturer=profile)
+    assert Certificate.objects.filter(holder=profile.user, programme=teaching).exists()

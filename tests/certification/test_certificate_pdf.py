@@ -117,3 +117,31 @@ def test_printed_url_leads_to_the_verification_page(tmp_path, certificate):
     url = verify_url(certificate.serial)
     assert url == f"http://testserver/verify/{certificate.serial}/"
     assert url in _run(tmp_path, certificate, "pdftotext", "-layout")
+
+
+@needs_poppler
+def test_officers_signature_and_seal_images_are_printed(tmp_path, settings):
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    from certification.models import CertificateSettings
+
+    def image(colour, name):
+        buffer = BytesIO()
+        PILImage.new("RGB", (120, 60), colour).save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title=name, file=ImageFile(BytesIO(buffer.getvalue()), name=f"{name}.png")
+        )
+
+    look = CertificateSettings.load()
+    look.signatory_name = "郑认证"
+    look.signature_image = image("navy", "signature")
+    look.seal_image = image("red", "seal")
+    look.save()
+    certificate = award(UserFactory(), simple_programme())
+    path = tmp_path / "c.pdf"
+    path.write_bytes(_pdf(certificate))
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
+    assert len(listing.stdout.strip().splitlines()) - 2 == 2
+    assert "郑认证" in _run(tmp_path, certificate, "pdftotext", "-layout")
