@@ -43,6 +43,15 @@ def register_font() -> str:
     return FONT
 
 
+def missing_glyphs(text: str) -> str:
+    """Characters of `text` the font cannot draw. WenQuanYi Micro Hei covers 20,932 of the 20,992
+    unified ideographs but not extensions A/B (rare characters in some names): those would print
+    as blanks, so issuing logs them for an officer to reissue with a corrected name or font."""
+    register_font()
+    char_to_glyph = pdfmetrics.getFont(FONT).face.charToGlyph
+    return "".join(sorted({c for c in text if not c.isspace() and ord(c) not in char_to_glyph}))
+
+
 @dataclass(frozen=True)
 class CertificateContent:
     """Everything printed on a certificate; built from a Certificate or by the benchmark."""

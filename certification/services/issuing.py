@@ -282,8 +282,16 @@ def content_for(certificate: Certificate, look: CertificateSettings | None = Non
 
 
 def signed_pdf(certificate: Certificate) -> bytes:
+    content = content_for(certificate)
+    missing = pdf.missing_glyphs(content.holder_name + content.programme_title)
+    if missing:
+        logger.warning(
+            "Certificate %s: the font has no glyph for %r; they print blank",
+            certificate.serial,
+            missing,
+        )
     return signing.sign_pdf(
-        pdf.render(content_for(certificate)),
+        pdf.render(content),
         reason=f"Lecturer certificate {certificate.serial}",
     )
 

@@ -145,3 +145,10 @@ def test_officers_signature_and_seal_images_are_printed(tmp_path, settings):
     listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
     assert len(listing.stdout.strip().splitlines()) - 2 == 2
     assert "郑认证" in _run(tmp_path, certificate, "pdftotext", "-layout")
+
+
+def test_characters_the_font_lacks_are_reported():
+    from certification.pdf import missing_glyphs
+
+    assert missing_glyphs("陳思遠 陈思远 Zoë 欧阳娜娜") == ""
+    assert missing_glyphs("王𠮷") == "𠮷"
