@@ -78,14 +78,16 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
 
 @shared_task
 def daily_certificate_lifecycle() -> dict:
-    """Expire what is past its date, then queue the 60/30/7-day reminders that are due."""
+    """Expire what is past its date, renew who qualifies inside the renewal window, then queue
+    the 60/30/7-day reminders still due."""
     from .services import issuing
 
     expired = issuing.expire_certificates()
+    renewed = issuing.renew_due()
     due = issuing.due_reminders()
     for certificate_id, days in due:
         send_expiry_reminder.delay(certificate_id, days)
-    return {"expired": expired, "reminders": len(due)}
+    return {"expired": expired, "renewed": len(renewed), "reminders": len(due)}
 
 
 def _check_later(user) -> None:

@@ -435,6 +435,29 @@ def expire_certificates(now: datetime | None = None) -> int:
     return expired
 
 
+def renew_due(now: datetime | None = None) -> list[Certificate]:
+    """Renew holders whose certificate is inside its programme's renewal window and who meet the
+    programme's requirements (as they stand today): the new cycle starts at the old expiry."""
+    now = now or timezone.now()
+    renewed = []
+    candidates = (
+        Certificate.objects.filter(status=Status.VALID, expires_at__gt=now)
+        .select_related("programme", "holder")
+        .order_by("expires_at")
+    )
+    for certificate in candidates:
+        programme = certificate.programme
+        if not programme.is_active or not _in_renewal_window(certificate, programme, now):
+            continue
+        try:
+            result = issue_certificate(certificate.holder, programme)
+        except RequirementsNotMet:
+            continue
+        if result.created:
+            renewed.append(result.certificate)
+    return renewed
+
+
 def due_reminders(now: datetime | None = None) -> list[tuple[int, int]]:
     """(certificate id, days) for every expiry reminder due now: 60, 30 and 7 days before."""
     now = now or timezone.now()

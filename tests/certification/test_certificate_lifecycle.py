@@ -110,6 +110,23 @@ def test_renewal_in_the_window_starts_a_new_cycle_from_the_old_expiry():
     assert new.origin == Certificate.Origin.RENEWAL
 
 
+def test_daily_job_renews_qualifying_holders_inside_the_window():
+    exam = make_exam()
+    programme = simple_programme(exam, renewal_window_days=45)
+    qualified, lapsed = UserFactory(), UserFactory()
+    pass_exam(qualified, exam)
+    first = issuing.issue_certificate(qualified, programme).certificate
+    other = award(lapsed, programme)  # manual award: does not meet the exam requirement
+    with time_machine.travel(first.expires_at - timedelta(days=50), tick=False):
+        assert daily_certificate_lifecycle()["renewed"] == 0  # outside the window
+    with time_machine.travel(first.expires_at - timedelta(days=40), tick=False):
+        assert daily_certificate_lifecycle()["renewed"] == 1
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.status == "superseded" and first.superseded_by.cycle == 2
+    assert other.status == "valid"
+
+
 def test_expired_holder_who_qualifies_again_gets_a_new_cycle():
     exam = make_exam()
     programme = simple_programme(exam)
