@@ -49,6 +49,14 @@ def test_lecturer_downloads_and_visitor_verifies(page: Page, certified_demo, tmp
     certificate = Certificate.objects.get(holder__email="lecturer@example.com")
     assert certificate.status == "valid" and certificate.origin == "automatic"
 
+    # A candidate part-way sees each requirement with its evidence and what is missing.
+    log_in(page, base, "candidate@example.com")
+    page.goto(base + "/en/programmes/certified-lecturer-mini-program-ecommerce/")
+    expect(page.locator(".req-missing").first).to_be_visible()
+    expect(page.locator(".req-evidence").first).to_contain_text("Completed")
+    assert serious_axe_problems(page) == []
+    page.context.clear_cookies()
+
     log_in(page, base, "lecturer@example.com")
     page.get_by_role("link", name=PROGRAMME).first.click()
     expect(page.locator("h1")).to_contain_text(PROGRAMME)
