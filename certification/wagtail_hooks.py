@@ -244,11 +244,22 @@ class OfficerMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_award_menu_item():
     return OfficerMenuItem(
-        _("Award / bulk issue"),
+        _("Award a certificate"),
         reverse("certification_admin:award"),
         name="certificate-award",
         icon_name="plus",
         order=271,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_bulk_issue_menu_item():
+    return OfficerMenuItem(
+        _("Issue certificates in bulk"),
+        reverse("certification_admin:bulk_issue"),
+        name="certificate-bulk-issue",
+        icon_name="list-ul",
+        order=272,
     )
 
 

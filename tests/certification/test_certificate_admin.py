@@ -114,3 +114,10 @@ def test_programme_editor_with_requirements_and_certificate_settings(officer_cli
     assert settings_page.status_code == 200
     assert 'name="signature_image"' in settings_page.content.decode()
     assert officer_client.get(reverse("approval_applications:index")).status_code == 200
+
+
+def test_officer_menu_leads_to_award_and_bulk_issue(officer_client):
+    html = officer_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("certification_admin:award") in html
+    assert reverse("certification_admin:bulk_issue") in html
+    assert officer_client.get(reverse("certification_admin:bulk_issue")).status_code == 200
