@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),
+    # The growth diagnosis (/diagnosis/…) and the provider team dashboard (/my-academy/team/…).
+    path("", include("growth.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
