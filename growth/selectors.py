@@ -107,7 +107,7 @@ def history(provider: Provider) -> list[Diagnosis]:
             "-completed_at"
         )
     )
-    for newer, older in zip(done, done[1:] + [None]):
+    for newer, older in zip(done, done[1:] + [None], strict=False):
         newer.previous_stage = older.stage if older else ""
         newer.change = newer.total_percent - older.total_percent if older is not None else None
     return done

@@ -54,7 +54,7 @@ def answers_for(diagnosis, choice_by_direction: dict[str, list[int]]) -> dict[st
     """{question id: answer index} from a list of answer indexes per direction."""
     result = {}
     for direction, indexes in choice_by_direction.items():
-        for question, index in zip(diagnosis.questions_for(direction), indexes):
+        for question, index in zip(diagnosis.questions_for(direction), indexes, strict=False):
             result[question["id"]] = index
     return result
 

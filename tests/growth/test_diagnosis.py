@@ -79,7 +79,9 @@ def test_overall_stage_from_total(points_per_direction, stage):
     admin = admin_of()
     diagnosis = start_diagnosis(admin.user, admin.provider)
     to_indexes = {0: [0, 0], 5: [1, 0], 10: [2, 0], 15: [2, 1], 20: [2, 2]}
-    choices = {d: to_indexes[p] for d, p in zip(GrowthStage.values, points_per_direction)}
+    choices = {
+        d: to_indexes[p] for d, p in zip(GrowthStage.values, points_per_direction, strict=True)
+    }
     _, total, placed = score(diagnosis.snapshot, answers_for(diagnosis, choices))
     assert placed == stage, total
 
