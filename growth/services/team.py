@@ -123,7 +123,12 @@ def accept_invitation(token: str, user) -> Membership:
         )
     if current is not None:
         if current.provider_id == invitation.provider_id:
+            # Joined the same company on the sign-up form first: the invitation still grants
+            # its role (an invited administrator must not end up a plain member).
             membership = current
+            if invitation.role == Role.ADMIN and membership.role != Role.ADMIN:
+                membership.role = Role.ADMIN
+                membership.save(update_fields=["role"])
         else:
             raise GrowthError(
                 _(
