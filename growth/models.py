@@ -262,6 +262,7 @@ class Diagnosis(models.Model):
             )
         ]
         indexes = [models.Index(fields=["provider", "state", "completed_at"])]
+        permissions = [("view_reports", _("Can see the academy's staff reports"))]
 
     def __str__(self):
         return f"{self.provider} · {self.get_state_display()} · {self.started_at:%Y-%m-%d}"

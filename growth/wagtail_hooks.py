@@ -1,6 +1,7 @@
 """Admin: the diagnosis questionnaire (versioned), diagnoses, stage overrides with their reason,
 and the staff reports (reports.py) under Wagtail's Reports menu; My academy: the growth section."""
 
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.generic import CreateView
@@ -150,3 +151,24 @@ def growth_section(request):
             "is_admin": membership.role == membership.Role.ADMIN,
         },
     )
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from . import reports
+
+    return [path("academy-reports/", include((reports.urlpatterns(), "growth_reports")))]
+
+
+def _report_menu_item(index: int):
+    def item():
+        from . import reports
+
+        return reports.menu_items()[index]
+
+    return item
+
+
+# Wagtail's Reports menu takes one item per hook call: one hook per report.
+for _index in range(5):
+    hooks.register("register_reports_menu_item", _report_menu_item(_index))
