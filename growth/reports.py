@@ -422,7 +422,7 @@ class EventsReport(AcademyReport):
             .order_by()
         )
         kinds = dict(EventKind.choices)
-        for key, row in groups.items():
+        for row in groups.values():
             row.update(confirmed=0, waitlisted=0, attended=0, no_show=0, rating=None)
             row["kind_label"] = str(kinds.get(row["kind"], row["kind"]))
         for r in registrations:
@@ -468,7 +468,8 @@ class CertificationReport(AcademyReport):
     list_export = [c.name for c in columns]
     export_headings = {c.name: c.label for c in columns}
 
-    def _monthly(self, field: str, extra: Q = Q()):
+    def _monthly(self, field: str, extra: Q | None = None):
+        extra = extra or Q()
         return (
             Certificate.objects.filter(
                 extra & self.dated(field) & self.people("holder__"), **{f"{field}__isnull": False}
