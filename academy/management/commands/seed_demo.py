@@ -25,6 +25,7 @@ from academy.models import (
 )
 from courses import demo as courses_demo
 from events import demo as events_demo
+from growth import demo as growth_demo
 
 DEMO_PASSWORD = "Academy#2026"
 
@@ -237,6 +238,8 @@ class Command(BaseCommand):
         # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
         events_demo.seed(home, self.stdout)
+        # Growth last: it reads the courses, events and providers seeded above.
+        growth_demo.seed(home, self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:
