@@ -5,6 +5,7 @@ open the providers report and download its CSV."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -72,7 +73,7 @@ def test_owner_takes_the_diagnosis_and_staff_download_the_providers_csv(page: Pa
     page.locator("#w-slim-header-buttons .w-dropdown__toggle").click()
     with page.expect_download() as download_info:
         page.locator("#w-slim-header-buttons a[href*='export=csv']").click()
-    content = open(download_info.value.path(), encoding="utf-8").read()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(content)))
     assert len(rows) > 5
     industries = [r[0] for r in rows[1:]]
