@@ -65,6 +65,11 @@ def test_owner_takes_the_diagnosis_and_staff_download_the_providers_csv(page: Pa
     assert provider.growth_stage == "expansion"
     assert Diagnosis.objects.filter(provider=provider, state="completed").count() == 3
 
+    page.goto(base + "/en/my-academy/team/")
+    expect(page.locator("h1")).to_have_text("Team")
+    expect(page.get_by_role("table").nth(0)).to_contain_text("zhao.lei@example.com")
+    assert serious_axe_problems(page) == []
+
     page.context.clear_cookies()
     log_in(page, base, "editor@example.com")
     page.goto(base + "/admin/academy-reports/providers/")

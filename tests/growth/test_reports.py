@@ -215,3 +215,9 @@ def test_reports_are_for_staff_with_the_permission(client, figures):
     response = client.get("/admin/reports/")
     assert client.get("/admin/academy-reports/providers/").status_code == 200
     assert response.status_code in (200, 302, 404)
+
+
+def test_bad_filter_values_are_ignored_not_a_500(staff_client, figures):
+    response = staff_client.get("/admin/academy-reports/learning/?date_from=yesterday&stage=nope")
+    assert response.status_code == 200
+    assert len(rows(response)) == 1
