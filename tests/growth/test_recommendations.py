@@ -79,3 +79,11 @@ def test_catalogue_puts_the_companys_stage_first(client, setup, home_page):
     paths = response.context["learning_paths"]
     assert paths[0].path.growth_stage == GrowthStage.CAPABILITY
     assert response.context["recommended_stage"] == GrowthStage.CAPABILITY
+
+
+def test_result_page_query_count_is_bounded(client, setup, django_assert_max_num_queries):
+    admin, diagnosis = setup
+    client.force_login(admin.user)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("growth:diagnosis_result", args=[diagnosis.pk]))
+    assert response.status_code == 200
