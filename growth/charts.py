@@ -25,10 +25,13 @@ def bar_chart(
     unit: str = "",
     chart_id: str = "chart",
 ) -> SafeString:
-    """Horizontal bars, one per row: labels left, value and note right."""
-    row_h, label_w, bar_w, value_w = 34, 150, 320, 150
-    height = max(1, len(bars)) * row_h + 12
-    width = label_w + bar_w + value_w
+    """Horizontal bars, one per row: the label above its bar, value and note to the right.
+
+    The label sits on its own line so the chart stays legible when a phone scales it down.
+    """
+    row_h, bar_w, value_w = 50, 270, 150
+    height = max(1, len(bars)) * row_h + 6
+    width = bar_w + value_w
     top = maximum if maximum else max((b.value for b in bars), default=0) or 1
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
@@ -38,18 +41,17 @@ def bar_chart(
         f'<desc id="{chart_id}-d">{escape(description or _describe(bars, unit))}</desc>',
     ]
     for i, bar in enumerate(bars):
-        y = 6 + i * row_h
+        y = 4 + i * row_h
         length = 0 if top == 0 else max(0.0, min(1.0, bar.value / top)) * bar_w
         color = PALETTE[i % len(PALETTE)]
         text = f"{_fmt(bar.value)}{unit}" + (f" · {bar.note}" if bar.note else "")
         parts += [
-            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end" font-size="14" '
-            f'fill="#1f2933">{escape(_clip(bar.label))}</text>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="22" rx="3" fill="#e6ebef"/>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="22" rx="3" '
-            f'fill="{color}"/>',
-            f'<text x="{label_w + bar_w + 8}" y="{y + 20}" font-size="14" '
-            f'fill="#1f2933">{escape(text)}</text>',
+            f'<text x="0" y="{y + 15}" font-size="15" fill="#1f2933">'
+            f"{escape(_clip(bar.label, 28))}</text>",
+            f'<rect x="0" y="{y + 22}" width="{bar_w}" height="20" rx="3" fill="#e6ebef"/>',
+            f'<rect x="0" y="{y + 22}" width="{length:.1f}" height="20" rx="3" fill="{color}"/>',
+            f'<text x="{bar_w + 8}" y="{y + 37}" font-size="15" fill="#1f2933">'
+            f"{escape(text)}</text>",
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from academy.models import GrowthStage, Industry, Membership, Provider
 from certification.models import Attempt, Certificate, Exam, Programme
-from courses.models import CoursePage, Enrollment, LessonPage, LessonProgress
+from courses.models import (
+    CoursePage,
+    Enrollment,
+    LearningPath,
+    LearningPathCourse,
+    LessonPage,
+    LessonProgress,
+)
 from courses.services import LearningError, enrol, mark_lesson_complete
 from events.models import EventPage, Registration
 
@@ -86,12 +93,50 @@ TEAM = [
 ]
 
 
+# The courses demo has paths for the first two stages; the diagnosis recommends the next
+# stage's path, so the later stages get one each from the demo courses of that stage.
+PATHS = [
+    (
+        "operations-delivery-and-service",
+        "运营提效：交付与客户运营",
+        GrowthStage.OPERATIONS,
+        "把交付做成标准流程，用企业微信把商家的客户运营起来。",
+        ["wecom-customer-operations", "wechat-pay-merchant-onboarding"],
+    ),
+    (
+        "expansion-new-industries",
+        "业务拓展：把成熟方案复制到新行业",
+        GrowthStage.EXPANSION,
+        "以餐饮点餐为例，学习如何把一个行业的成熟方案带到相邻行业与新城市。",
+        ["restaurant-qr-ordering", "wecom-customer-operations"],
+    ),
+]
+
+
 def seed(home_page, stdout) -> None:
     with transaction.atomic():
+        seed_paths(stdout)
         questionnaire = seed_questionnaire(stdout)
         providers = seed_providers(stdout)
         seed_diagnoses(questionnaire, providers, stdout)
         seed_team(stdout)
+
+
+def seed_paths(stdout) -> None:
+    for slug, title, stage, intro, course_slugs in PATHS:
+        if LearningPath.objects.filter(slug=slug).exists():
+            continue
+        courses = {c.slug: c for c in CoursePage.objects.filter(slug__in=course_slugs)}
+        if not courses:
+            continue
+        path = LearningPath.objects.create(
+            title=title, slug=slug, growth_stage=stage, intro=intro, sort_order=10
+        )
+        for order, course_slug in enumerate(s for s in course_slugs if s in courses):
+            LearningPathCourse.objects.create(
+                path=path, course=courses[course_slug], sort_order=order
+            )
+        stdout.write(f"Created learning path {title}.\n")
 
 
 def seed_questionnaire(stdout) -> Questionnaire:

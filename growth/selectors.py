@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from academy.models import GrowthStage, Industry, Membership, Provider
 from certification.models import Attempt, Certificate
-from courses.models import CaseStudyPage, Enrollment, LessonProgress
+from courses.models import CaseStudyPage, CoursePage, Enrollment, LessonProgress
 from courses.selectors import learning_paths
 from events.models import EventPage, Registration
 
@@ -171,6 +171,13 @@ def events_for_gaps(provider: Provider, keywords: list[str], limit: int = 3) -> 
     return list(events[:limit])
 
 
+def stage_courses(stage: str, limit: int = 5) -> list[CoursePage]:
+    """Courses for a stage that has no learning path yet."""
+    return list(
+        CoursePage.objects.live().public().filter(growth_stage=stage).order_by("path")[:limit]
+    )
+
+
 def result_context(diagnosis: Diagnosis, user) -> dict:
     previous = previous_of(diagnosis)
     directions = direction_results(diagnosis, previous)
@@ -181,6 +188,7 @@ def result_context(diagnosis: Diagnosis, user) -> dict:
     for d in gaps + developing:
         keywords += diagnosis.snapshot.get("event_keywords", {}).get(d.direction, [])
     ahead = next_stage(diagnosis.stage)
+    paths = learning_paths(user, stage=ahead)
     chart = bar_chart(
         [Bar(d.label, d.percent, d.level_label) for d in directions],
         title=_("Level per direction"),
@@ -202,7 +210,8 @@ def result_context(diagnosis: Diagnosis, user) -> dict:
         "previous_stage": GrowthStage(previous.stage) if previous else None,
         "next_stage": GrowthStage(ahead),
         "at_top": ahead == diagnosis.stage,
-        "paths": learning_paths(user, stage=ahead),
+        "paths": paths,
+        "stage_courses": [] if paths else stage_courses(ahead),
         "cases": benchmark_cases(diagnosis.provider, ahead),
         "events": events_for_gaps(diagnosis.provider, keywords),
     }
