@@ -54,3 +54,23 @@ def test_saving_bumps_the_version():
     questionnaire.save()
     questionnaire.save()
     assert Questionnaire.objects.get().version == 3
+
+
+def test_diagnoses_overrides_and_reports_menu_in_the_admin(editor_client):
+    assert editor_client.get("/admin/diagnoses/").status_code == 200
+    assert editor_client.get("/admin/stage_overrides/").status_code == 200
+    menu = editor_client.get("/admin/").content.decode()
+    for report in ["learning", "exams", "events", "certification", "providers"]:
+        assert f"/admin/academy-reports/{report}/" in menu
+
+
+def test_admin_users_without_the_report_permission_see_no_reports(client):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "/admin/academy-reports/" not in response.content.decode()
+    assert client.get("/admin/academy-reports/providers/").status_code in (302, 403)
