@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
@@ -56,6 +57,23 @@ class QuestionBlock(blocks.StructBlock):
         label = _("Question")
 
 
+class QuestionnaireForm(WagtailAdminModelForm):
+    def is_valid(self):
+        # The inline formsets are cleaned after the form's own clean(): check them here.
+        if not super().is_valid():
+            return False
+        formset = self.formsets.get("direction_thresholds")
+        directions = [
+            form.cleaned_data.get("direction")
+            for form in (formset.forms if formset is not None else [])
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(directions) != len(set(directions)):
+            self.add_error(None, _("Give each direction one row of level thresholds."))
+            return False
+        return True
+
+
 class Questionnaire(ClusterableModel):
     """The diagnostic questionnaire. Each save makes a new version; the active one is taken."""
 
@@ -85,6 +103,7 @@ class Questionnaire(ClusterableModel):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    base_form_class = QuestionnaireForm
     panels = [
         FieldPanel("title"),
         FieldPanel("intro"),
@@ -196,12 +215,9 @@ class DirectionThreshold(Orderable):
         FieldPanel("event_keywords"),
     ]
 
-    class Meta(Orderable.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["questionnaire", "direction"], name="threshold_once_per_direction"
-            )
-        ]
+    # One row per direction is checked by QuestionnaireForm, not a unique constraint: the
+    # admin saves an edited inline set by inserting new rows before deleting removed ones, so
+    # replacing a direction's row in one save would break a constraint.
 
     def clean(self):
         if self.developing_from > self.established_from:

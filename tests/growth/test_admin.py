@@ -74,3 +74,72 @@ def test_admin_users_without_the_report_permission_see_no_reports(client):
     assert response.status_code == 200
     assert "/admin/academy-reports/" not in response.content.decode()
     assert client.get("/admin/academy-reports/providers/").status_code in (302, 403)
+
+
+def _admin_form(title: str, points: int, threshold_ids=None, directions=None) -> dict:
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    def answers():
+        return {
+            "count": 2,
+            **{
+                str(i): {"deleted": "", "order": str(i), "id": "", "value": value}
+                for i, value in enumerate(
+                    [{"label": "没有", "points": "0"}, {"label": "有", "points": str(points)}]
+                )
+            },
+        }
+
+    questions = [
+        ("question", {"direction": d, "text": f"{d}?", "help_text": "", "answers": answers()})
+        for d in GrowthStage.values
+    ]
+    return nested_form_data(
+        {
+            "title": title,
+            "intro": "",
+            "active": "on",
+            "questions": streamfield(questions),
+            "capability_from": "30",
+            "operations_from": "55",
+            "expansion_from": "80",
+            "direction_thresholds": inline_formset(
+                [
+                    {
+                        "direction": d,
+                        "developing_from": "40",
+                        "established_from": "70",
+                        "event_keywords": "",
+                        "id": str(threshold_ids[n]) if threshold_ids else "",
+                    }
+                    for n, d in enumerate(directions or GrowthStage.values)
+                ],
+                initial=len(threshold_ids or []),
+                min=4,
+                max=4,
+            ),
+        }
+    )
+
+
+def test_staff_create_and_edit_the_questionnaire_in_the_admin(editor_client):
+    response = editor_client.post(
+        "/admin/snippets/growth/questionnaire/add/", _admin_form("诊断问卷", 10)
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    questionnaire = Questionnaire.objects.get()
+    assert questionnaire.version == 1
+    assert len(questionnaire.questions) == 4
+    assert questionnaire.direction_thresholds.count() == 4
+    assert questionnaire.snapshot()["questions"][0]["answers"][1]["points"] == 10
+    ids = list(
+        questionnaire.direction_thresholds.order_by("sort_order").values_list("pk", flat=True)
+    )
+    edit_url = f"/admin/snippets/growth/questionnaire/edit/{questionnaire.pk}/"
+    twice = ["create", "create", "operations", "expansion"]
+    response = editor_client.post(edit_url, _admin_form("重复", 8, ids, twice))
+    assert response.status_code == 200  # the form says why, nothing saved
+    response = editor_client.post(edit_url, _admin_form("第二版", 8, ids))
+    assert response.status_code == 302
+    questionnaire.refresh_from_db()
+    assert questionnaire.version == 2 and questionnaire.title == "第二版"
