@@ -24,7 +24,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 
-from academy.models import GrowthStage, Provider
+from academy.models import GrowthStage, Membership, Provider
 
 DIRECTIONS = [stage.value for stage in GrowthStage]
 
@@ -347,7 +347,9 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=10, default="member")
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -61,9 +61,17 @@ def diagnosis_home(request):
             "latest": done[0] if done else None,
             "draft": diagnosis_services.current_draft(provider),
             "questionnaire": diagnosis_services.active_questionnaire(),
-            "overrides": provider.stage_overrides.all()[:1],
+            "override": _override_after(provider, done[0] if done else None),
         },
     )
+
+
+def _override_after(provider, latest):
+    """The staff override that set the current stage, when it came after the latest result."""
+    override = provider.stage_overrides.first()
+    if override and (latest is None or override.created_at > latest.completed_at):
+        return override
+    return None
 
 
 @login_required

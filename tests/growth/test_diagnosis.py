@@ -240,3 +240,18 @@ def test_member_may_take_it_for_their_company(client):
     client.force_login(member.user)
     assert client.post("/diagnosis/start/").status_code == 302
     assert Diagnosis.objects.filter(provider=member.provider).exists()
+
+
+def test_provider_sees_the_staff_override_and_its_reason(client):
+    make_questionnaire()
+    admin = admin_of()
+    _take(admin, {d: [0, 0] for d in GrowthStage.values})
+    override_stage(
+        admin.provider, GrowthStage.OPERATIONS, "线下核实交付能力", UserFactory(is_staff=True)
+    )
+    client.force_login(admin.user)
+    body = client.get("/diagnosis/").content.decode()
+    assert "线下核实交付能力" in body
+    # A new result supersedes the override.
+    _take(admin, ALL)
+    assert "线下核实交付能力" not in client.get("/diagnosis/").content.decode()
