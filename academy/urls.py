@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     # Verification pages, programmes, a holder's certificates, the lecturer directory.
     path("", include("certification.urls_certificates")),
+    # The growth diagnosis (/diagnosis/…) and the provider team dashboard (/my-academy/team/…).
+    path("", include("growth.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

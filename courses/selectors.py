@@ -178,12 +178,17 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
     courses = list(page_obj.object_list)
     mark_learner_status(request.user, courses)
     show_paths = not filters and page_obj.number == 1
+    paths = learning_paths(request.user) if show_paths else []
+    stage = provider_stage(request.user) if paths and is_learner(request.user) else ""
+    # A company's paths for its growth stage (kept current by the growth diagnosis) come first.
+    paths.sort(key=lambda p: p.path.growth_stage != stage)
     return {
         "filter_form": form,
         "filters": filters,
         "page_obj": page_obj,
         "courses": courses,
-        "learning_paths": learning_paths(request.user) if show_paths else [],
+        "learning_paths": paths,
+        "recommended_stage": stage,
     }
 
 

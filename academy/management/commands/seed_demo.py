@@ -26,6 +26,7 @@ from academy.models import (
 from certification import demo_programmes as certification_demo
 from courses import demo as courses_demo
 from events import demo as events_demo
+from growth import demo as growth_demo
 
 DEMO_PASSWORD = "Academy#2026"
 
@@ -241,6 +242,8 @@ class Command(BaseCommand):
         events_demo.seed(home, self.stdout)
         # Certification last: it reads course completions, sessions taught and ratings.
         certification_demo.seed(home, self.stdout)
+        # Growth last: it reads the courses, events and providers seeded above.
+        growth_demo.seed(home, self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:

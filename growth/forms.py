@@ -1,0 +1,40 @@
+"""Input of the growth pages, validated with messages people understand."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from academy.models import Membership
+
+from .models import Diagnosis
+
+
+class DirectionStepForm(forms.Form):
+    """One direction's questions as radio groups; every field optional so partial answers save."""
+
+    def __init__(self, *args, diagnosis: Diagnosis, direction: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = diagnosis.questions_for(direction)
+        for number, question in enumerate(self.questions, start=1):
+            self.fields[question["id"]] = forms.TypedChoiceField(
+                label=f"{number}. {question['text']}",
+                help_text=question.get("help_text", ""),
+                choices=[(str(i), a["label"]) for i, a in enumerate(question["answers"])],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=diagnosis.answers.get(question["id"]),
+            )
+
+    def answers(self) -> dict[str, int]:
+        return {k: v for k, v in self.cleaned_data.items() if v is not None and v != ""}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

@@ -1,0 +1,178 @@
+"""A provider's team: invitations, roles and removals, decided by the company's admins.
+
+Invariant: a company always keeps at least one admin. Role changes and removals lock the
+company's memberships (in a fixed order) before counting admins, so two admins demoting each
+other at the same moment cannot leave the company with none.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.models import Membership, Provider
+
+from ..models import Invitation, default_expiry
+from . import GrowthError
+
+Role = Membership.Role
+
+
+def admin_membership(user) -> Membership | None:
+    """The user's membership if they administer a company, else None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("provider")
+        .filter(user_id=user.pk, role=Role.ADMIN)
+        .first()
+    )
+
+
+def _lock_team(provider: Provider) -> list[Membership]:
+    return list(Membership.objects.select_for_update().filter(provider=provider).order_by("pk"))
+
+
+@transaction.atomic
+def invite(admin: Membership, email: str, role: str = Role.MEMBER) -> Invitation:
+    """Invite an address into the admin's company; re-inviting an open address sends again."""
+    from .. import tasks
+
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise GrowthError(_("Choose a role."), 400)
+    provider = admin.provider
+    existing = Membership.objects.filter(user__email__iexact=email).select_related("provider")
+    for membership in existing:
+        if membership.provider_id == provider.pk:
+            raise GrowthError(_("%(email)s is already in your team.") % {"email": email})
+        raise GrowthError(
+            _("%(email)s already belongs to another company in the academy.") % {"email": email}
+        )
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if invitation is not None:
+        invitation.role = role
+        invitation.expires_at = default_expiry()
+        invitation.invited_by = admin.user
+        invitation.save(update_fields=["role", "expires_at", "invited_by"])
+    else:
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    provider=provider, email=email, role=role, invited_by=admin.user, created_at=now
+                )
+        except IntegrityError as exc:  # a concurrent invite of the same address won
+            raise GrowthError(_("This address was just invited.")) from exc
+    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(admin: Membership, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, provider=admin.provider)
+        .first()
+    )
+    if invitation is None:
+        raise GrowthError(_("No such invitation."), 404)
+    if invitation.accepted_at:
+        raise GrowthError(_("This invitation was already accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token: str, user) -> Membership:
+    """Join the invitee to the company. The signed-in account must be the invited address."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("provider")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise GrowthError(_("This invitation link is not valid."), 404)
+    current = Membership.objects.filter(user_id=user.pk).select_related("provider").first()
+    if invitation.accepted_at:
+        if current is not None and current.provider_id == invitation.provider_id:
+            return current  # the link clicked twice
+        raise GrowthError(_("This invitation has already been used."), 410)
+    if invitation.revoked_at:
+        raise GrowthError(_("This invitation was withdrawn by the company."), 410)
+    if invitation.expires_at <= timezone.now():
+        raise GrowthError(
+            _("This invitation has expired. Ask the company's administrator for a new one."), 410
+        )
+    if user.email.lower() != invitation.email.lower():
+        raise GrowthError(
+            _(
+                "This invitation was sent to %(invited)s, but you are signed in as %(you)s. "
+                "Sign in with the invited address to accept it."
+            )
+            % {"invited": invitation.email, "you": user.email},
+            403,
+        )
+    if current is not None:
+        if current.provider_id == invitation.provider_id:
+            # Joined the same company on the sign-up form first: the invitation still grants
+            # its role (an invited administrator must not end up a plain member).
+            membership = current
+            if invitation.role == Role.ADMIN and membership.role != Role.ADMIN:
+                membership.role = Role.ADMIN
+                membership.save(update_fields=["role"])
+        else:
+            raise GrowthError(
+                _(
+                    "You already belong to %(company)s. A person can be in one company only; "
+                    "ask its administrator to remove you first."
+                )
+                % {"company": current.provider.name}
+            )
+    else:
+        membership = Membership.objects.create(
+            user=user, provider=invitation.provider, role=invitation.role
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _target(team: list[Membership], membership_id: int) -> Membership:
+    target = next((m for m in team if m.pk == membership_id), None)
+    if target is None:
+        raise GrowthError(_("No such member in your team."), 404)
+    return target
+
+
+@transaction.atomic
+def change_role(admin: Membership, membership_id: int, role: str) -> Membership:
+    if role not in Role.values:
+        raise GrowthError(_("Choose a role."), 400)
+    team = _lock_team(admin.provider)
+    target = _target(team, membership_id)
+    admins = [m for m in team if m.role == Role.ADMIN]
+    if target.role == Role.ADMIN and role != Role.ADMIN and len(admins) == 1:
+        raise GrowthError(_("A company needs at least one administrator: appoint another first."))
+    target.role = role
+    target.save(update_fields=["role"])
+    return target
+
+
+@transaction.atomic
+def remove_member(admin: Membership, membership_id: int) -> None:
+    team = _lock_team(admin.provider)
+    target = _target(team, membership_id)
+    admins = [m for m in team if m.role == Role.ADMIN]
+    if target.role == Role.ADMIN and len(admins) == 1:
+        raise GrowthError(_("A company needs at least one administrator: appoint another first."))
+    target.delete()

@@ -1,0 +1,23 @@
+"""Growth URLs, included by academy/urls.py inside i18n_patterns:
+
+path("", include("growth.urls")),   # /diagnosis/… and /my-academy/team/…
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "growth"
+urlpatterns = [
+    path("diagnosis/", views.diagnosis_home, name="diagnosis"),
+    path("diagnosis/start/", views.diagnosis_start, name="diagnosis_start"),
+    path("diagnosis/<int:pk>/result/", views.diagnosis_result, name="diagnosis_result"),
+    path("diagnosis/<int:pk>/<slug:direction>/", views.diagnosis_step, name="diagnosis_step"),
+    path("my-academy/team/", views.team, name="team"),
+    path("my-academy/team/export.csv", views.team_csv, name="team_csv"),
+    path("my-academy/team/invite/", views.team_invite, name="team_invite"),
+    path("my-academy/team/invitations/<int:pk>/revoke/", views.team_revoke, name="team_revoke"),
+    path("my-academy/team/members/<int:pk>/role/", views.team_role, name="team_role"),
+    path("my-academy/team/members/<int:pk>/remove/", views.team_remove, name="team_remove"),
+    path("my-academy/team/join/<str:token>/", views.join, name="join"),
+]
