@@ -240,9 +240,9 @@ class Command(BaseCommand):
         # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
         events_demo.seed(home, self.stdout)
-        # Certification last: it reads course completions, sessions taught and ratings.
+        # Certification next: it reads course completions, sessions taught and ratings.
         certification_demo.seed(home, self.stdout)
-        # Growth last: it reads the courses, events and providers seeded above.
+        # Growth last: it reads everything seeded above.
         growth_demo.seed(home, self.stdout)
         self.print_logins()
 
