@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.models import GrowthStage, Industry, Membership, Provider
-from certification.models import Attempt, Certificate, Exam, Programme
+from certification.models import Attempt, Exam, Programme
+from certification.services.issuing import award_certificate
 from courses.models import (
     CoursePage,
     Enrollment,
@@ -259,6 +260,7 @@ def seed_team(stdout) -> None:
     )
     if User.objects.filter(email=TEAM[0][0]).exists():
         return
+    officer = User.objects.filter(is_superuser=True).order_by("pk").first()
     for n, (email, name, courses_done, certified) in enumerate(TEAM):
         user = User(email=email, username=email.split("@")[0], display_name=name)
         user.set_unusable_password()
@@ -300,13 +302,13 @@ def seed_team(stdout) -> None:
             passed=score >= exam.pass_mark,
         )
         if certified:
-            issued = timezone.now() - timedelta(days=30 + 20 * n)
-            Certificate.objects.create(
-                holder=user,
-                programme=programme,
-                serial=f"GR-DEMO-{n + 1:04d}",
-                issued_at=issued,
-                expires_at=issued + timedelta(days=30 * programme.validity_months),
+            # Through the officers' award path: a real serial, a signed PDF, an audit entry.
+            award_certificate(
+                user,
+                programme,
+                by=officer,
+                reason="演示数据：团队成员已通过线下评审",
+                notify=False,
             )
         for k, event in enumerate(past_events[: n + 1]):
             Registration.objects.create(
