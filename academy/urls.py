@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),
+    # Taking certification exams (question banks and grading live in the Wagtail admin).
+    path("exams/", include("certification.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

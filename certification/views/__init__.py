@@ -1,0 +1,1 @@
+"""Certification's site views by area: exams.py (taking exams)."""
