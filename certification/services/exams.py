@@ -136,6 +136,7 @@ class Eligibility:
     attempts_used: int
     attempts_allowed: int | None  # None: unlimited
     in_progress: Attempt | None
+    override: ExamOverride | None
     next_start: datetime | None  # when the wait between attempts ends, if it has not
     reason: str  # empty when the candidate may start now
 
@@ -183,7 +184,7 @@ def eligibility(user, exam: Exam, now: datetime | None = None) -> Eligibility:
             reason = _("You can start your next attempt from %(when)s.") % {
                 "when": date_format(timezone.localtime(next_start), "DATETIME_FORMAT")
             }
-    return Eligibility(stats["used"], allowed, in_progress, next_start, reason)
+    return Eligibility(stats["used"], allowed, in_progress, override, next_start, reason)
 
 
 def review_level(attempt: Attempt, now: datetime | None = None) -> str:
@@ -213,7 +214,9 @@ def _draw(exam: Exam, rng: random.Random) -> list[Question]:
     """
     chosen: list[int] = []
     for pool in exam.pools.all():
-        ids = Question.objects.filter(bank_id=pool.bank_id, status=Question.Status.ACTIVE)
+        ids = Question.objects.filter(
+            bank_id=pool.bank_id, status=Question.Status.ACTIVE
+        ).order_by()
         if pool.topic:
             ids = ids.filter(topic=pool.topic)
         taken = set(chosen)
@@ -258,18 +261,16 @@ def start(user, exam: Exam, *, seed: int | None = None) -> tuple[Attempt, bool]:
         # The candidate's row is the lock: their starts of any exam run one at a time, so the
         # count of attempts and the "one in progress" check cannot race.
         get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
-        existing = Attempt.objects.filter(user=user, exam=exam, state=State.IN_PROGRESS).first()
-        if existing is not None:
-            return existing, False
         rules = eligibility(user, exam, now)
+        if rules.in_progress is not None:
+            return rules.in_progress, False
         if not rules.may_start:
             raise (NoAttemptsLeft if rules.attempts_left == 0 else ExamNotOpen)(rules.reason)
         rng = random.Random(seed)
         questions = _draw(exam, rng)
         deadline = None
         if exam.time_limit_minutes:
-            override = override_for(user, exam)
-            extra = override.extra_minutes if override else 0
+            extra = rules.override.extra_minutes if rules.override else 0
             deadline = now + timedelta(minutes=exam.time_limit_minutes + extra)
         if exam.closes_at and (deadline is None or deadline > exam.closes_at):
             deadline = exam.closes_at
