@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 from .questions import Question, QuestionBank
 
@@ -108,7 +109,7 @@ class Exam(ClusterableModel):
         return sum(pool.count for pool in self.pools.all())
 
 
-class ExamPool(models.Model):
+class ExamPool(Orderable):
     """ "Draw `count` questions from `bank` (optionally only its `topic`)"."""
 
     exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="pools")
@@ -119,9 +120,8 @@ class ExamPool(models.Model):
         _("topic"), max_length=100, blank=True, help_text=_("Empty: any topic of the bank.")
     )
     count = models.PositiveSmallIntegerField(_("questions to draw"), default=10)
-    sort_order = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(Orderable.Meta):
         verbose_name = _("question pool")
         verbose_name_plural = _("question pools")
         ordering = ["sort_order", "pk"]
@@ -194,6 +194,10 @@ class Attempt(models.Model):
         _("points scored"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
+
+    # Attempts are written on the candidates' hot path and nothing in the admin needs to know
+    # what refers to them: skip Wagtail's reference index (2–3 queries a save).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("attempt")

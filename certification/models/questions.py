@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 
 class QuestionBank(models.Model):
@@ -105,15 +106,14 @@ class Question(ClusterableModel):
             raise ValidationError({"points": _("Points must be greater than zero.")})
 
 
-class Choice(models.Model):
+class Choice(Orderable):
     question = ParentalKey(
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
     )
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(Orderable.Meta):
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
         ordering = ["sort_order", "pk"]
