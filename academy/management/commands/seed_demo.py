@@ -23,6 +23,7 @@ from academy.models import (
     StandardPage,
     User,
 )
+from certification import demo_exams as certification_demo_exams
 from courses import demo as courses_demo
 from events import demo as events_demo
 
@@ -237,6 +238,7 @@ class Command(BaseCommand):
         # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
         events_demo.seed(home, self.stdout)
+        certification_demo_exams.seed(self.stdout)
         self.print_logins()
 
     def seed_home(self) -> HomePage:
