@@ -248,3 +248,18 @@ def test_result_of_an_attempt_in_progress_goes_back_to_the_questions(candidate_c
     attempt = _start(candidate_client, exam)
     response = candidate_client.get(reverse("exams:result", args=[attempt.pk]))
     assert response["Location"] == reverse("exams:attempt", args=[attempt.pk])
+
+
+def test_my_academy_lists_my_exam_attempts(candidate_client):
+    exam = make_exam(questions=1)
+    attempt = _start(candidate_client, exam)
+    html = candidate_client.get(reverse("my_academy")).content.decode()
+    assert exam.title in html and reverse("exams:attempt", args=[attempt.pk]) in html
+
+
+def test_beat_schedule_closes_abandoned_attempts_every_minute():
+    from academy.celery import app
+    from certification import tasks  # noqa: F401  (registers the schedule)
+
+    entry = app.conf.beat_schedule["certification-close-abandoned-attempts"]
+    assert entry["task"] == "certification.tasks.close_abandoned_attempts"
