@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..models import Attempt, Exam, Response
+from ..models import Attempt, Exam, Question, Response
 
 BINS = 10
 
@@ -28,6 +28,10 @@ class ItemStats:
     answered: int
     facility: float  # per cent
     discrimination: float | None
+
+    @property
+    def kind_label(self) -> str:
+        return Question.Kind(self.kind).label
 
 
 @dataclass
@@ -79,12 +83,16 @@ def exam_statistics(exam: Exam) -> ExamStats:
 
 
 def distribution_svg_bars(stats: ExamStats, width: int = 480, height: int = 180) -> list[dict]:
-    """Bar geometry for the score histogram the template draws as SVG (no script, no CDN)."""
+    """Bar geometry for the score histogram the template draws as SVG (no script, no CDN).
+
+    The plot spans y = 20 … height - 20: room above the tallest bar for its count, below the
+    axis for the band labels.
+    """
     top = max(stats.distribution) or 1
     bar_w = width / BINS
     bars = []
     for i, count in enumerate(stats.distribution):
-        h = round((height - 20) * count / top)
+        h = round((height - 40) * count / top)
         bars.append(
             {
                 "x": round(i * bar_w + 4, 1),
