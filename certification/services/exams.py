@@ -305,8 +305,13 @@ def _lock_attempt(attempt_id: int, user=None) -> Attempt:
     return qs.get(pk=attempt_id)
 
 
-def is_past_deadline(attempt: Attempt, now: datetime | None = None) -> bool:
-    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + GRACE
+def is_past_deadline(
+    attempt: Attempt, now: datetime | None = None, *, grace: timedelta = GRACE
+) -> bool:
+    """Whether answers are no longer accepted. Posts get GRACE for the time they spend on the
+    network; pages opened at the deadline itself (grace=0) close the attempt."""
+    now = now or timezone.now()
+    return attempt.deadline is not None and now > attempt.deadline + grace
 
 
 def _clean_answer(response: Response, value) -> tuple[list[str], str]:
@@ -432,7 +437,8 @@ def submit(attempt_id: int, user=None) -> Attempt:
         if attempt.state != State.IN_PROGRESS:
             return attempt
         # Past the deadline it counts as the automatic submission the deadline made.
-        return _finish(attempt, now, auto=is_past_deadline(attempt, now))
+        late = is_past_deadline(attempt, now, grace=timedelta(0))
+        return _finish(attempt, now, auto=late)
 
 
 def close_overdue_attempts(now: datetime | None = None) -> int:

@@ -8,6 +8,8 @@ background and reads the JSON answer instead.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
@@ -90,6 +92,13 @@ def _page_number(request, total: int) -> int:
     return min(max(number, 1), max(total, 1))
 
 
+def _countdown(left: timedelta | None) -> dict:
+    if left is None:
+        return {"seconds_left": None}
+    seconds = int(left.total_seconds())
+    return {"seconds_left": seconds, "time_left": f"{seconds // 60}:{seconds % 60:02d}"}
+
+
 def _closed_redirect(attempt: Attempt):
     return HttpResponseRedirect(reverse("exams:result", args=[attempt.pk]))
 
@@ -101,7 +110,7 @@ def attempt_page(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     if attempt.state != Attempt.State.IN_PROGRESS:
         return _closed_redirect(attempt)
-    if services.is_past_deadline(attempt):
+    if services.is_past_deadline(attempt, grace=timedelta(0)):
         services.submit(attempt.pk, request.user)
         messages.warning(request, _("Time is up: your attempt was submitted automatically."))
         return _closed_redirect(attempt)
@@ -119,7 +128,7 @@ def attempt_page(request, attempt_id: int):
         "number": number,
         "total": len(responses),
         "answered": sum(1 for r in responses if r.answered),
-        "seconds_left": int(left.total_seconds()) if left is not None else None,
+        **_countdown(left),
     }
     return render(request, "certification/exams/attempt.html", context)
 
@@ -131,10 +140,10 @@ def _posted_answers(request, responses: dict[int, Response]) -> dict[int, object
         try:
             position = int(raw)
         except ValueError as error:
-            raise services.InvalidAnswer() from error
+            raise services.InvalidAnswer(_("That question is not part of this attempt.")) from error
         response = responses.get(position)
         if response is None:
-            raise services.InvalidAnswer()
+            raise services.InvalidAnswer(_("That question is not part of this attempt."))
         name = f"q{position}"
         if response.kind == Question.Kind.MULTIPLE:
             answers[position] = request.POST.getlist(name)
@@ -212,7 +221,7 @@ def submit(request, attempt_id: int):
             "exam": attempt.exam,
             "unanswered": [r for r in responses if not r.answered],
             "total": len(responses),
-            "seconds_left": int(left.total_seconds()) if left is not None else None,
+            **_countdown(left),
         },
     )
 
@@ -223,7 +232,7 @@ def submit(request, attempt_id: int):
 def result(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == Attempt.State.IN_PROGRESS:
-        if not services.is_past_deadline(attempt):
+        if not services.is_past_deadline(attempt, grace=timedelta(0)):
             return HttpResponseRedirect(reverse("exams:attempt", args=[attempt.pk]))
         attempt = services.submit(attempt.pk, request.user)
     level = services.review_level(attempt)

@@ -389,3 +389,13 @@ def test_empty_short_answer_scores_zero_without_an_officer(candidate):
     attempt, _ = services.start(candidate, exam)
     attempt = services.submit(attempt.pk)
     assert attempt.state == Attempt.State.GRADED and attempt.score == 0
+
+
+def test_an_answer_in_flight_at_the_deadline_still_counts(candidate):
+    exam = make_exam(questions=1, time_limit_minutes=30)
+    with time_machine.travel(NOW, tick=False):
+        attempt, _ = services.start(candidate, exam)
+    with time_machine.travel(NOW + timedelta(minutes=30, seconds=3), tick=False):
+        services.save_answers(attempt.pk, candidate, correct_answers(attempt))
+        attempt = services.submit(attempt.pk)
+    assert attempt.score == 100 and attempt.auto_submitted

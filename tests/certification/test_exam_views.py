@@ -160,7 +160,8 @@ def test_countdown_reflects_the_server_deadline(candidate_client):
         attempt = _start(candidate_client, exam)
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
         html = candidate_client.get(reverse("exams:attempt", args=[attempt.pk])).content.decode()
-    assert 'data-seconds="1200"' in html
+    assert 'data-seconds="1200"' in html and "<strong data-exam-timer-value" in html
+    assert "20:00</strong>" in html  # readable without the script too
 
 
 def test_answer_after_deadline_is_refused_with_409(candidate_client):
@@ -263,3 +264,16 @@ def test_beat_schedule_closes_abandoned_attempts_every_minute():
 
     entry = app.conf.beat_schedule["certification-close-abandoned-attempts"]
     assert entry["task"] == "certification.tasks.close_abandoned_attempts"
+
+
+def test_countdown_reaching_zero_lands_on_the_result(candidate_client):
+    """The page's script goes to the result at zero: it closes the attempt there and then,
+    without sending the candidate back to the questions while the posts' grace runs."""
+    exam = make_exam(questions=1, time_limit_minutes=30)
+    with time_machine.travel(NOW, tick=False):
+        attempt = _start(candidate_client, exam)
+    with time_machine.travel(NOW + timedelta(minutes=30, seconds=1), tick=False):
+        response = candidate_client.get(reverse("exams:result", args=[attempt.pk]))
+    assert response.status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.state == "graded" and attempt.auto_submitted

@@ -2,7 +2,8 @@
 // - autosave: every change is posted in the background to the same URL the form posts to,
 //   and each question shows "Saved" once the server has stored it;
 // - countdown: counts down from the seconds the server said were left (not the device's clock)
-//   and, at zero, sends the candidate to the submit step, which the server closes anyway.
+//   and, at zero, opens the result page, where the server submits the attempt (the server
+//   refuses late answers and its beat job closes abandoned attempts either way).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -23,8 +24,8 @@
       if (left <= 60) timer.classList.add("is-ending");
       if (left === 0) {
         clearInterval(handle);
-        // The server submits attempts past their deadline when asked for them.
-        window.location.href = timer.dataset.submitUrl.replace(/submit\/$/, "result/");
+        // The result page submits an attempt whose deadline has passed, then shows it.
+        window.location.href = timer.dataset.resultUrl;
       }
     };
     var handle = setInterval(tick, 1000);
