@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from academy.models import LecturerProfile
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 
 from .forms import QuestionForm
@@ -288,16 +289,23 @@ def register_statistics_menu_item():
 
 @hooks.register(MY_ACADEMY_SECTIONS)
 def exams_section(request):
+    """The candidate's recent attempts; lecturers also see the exams open to them."""
+    user = request.user
     attempts = list(
-        Attempt.objects.filter(user=request.user)
-        .select_related("exam")
-        .order_by("-started_at")[:10]
+        Attempt.objects.filter(user=user).select_related("exam").order_by("-started_at")[:10]
     )
-    if not attempts:
+    is_lecturer = LecturerProfile.objects.filter(user_id=user.pk).exists()
+    if not attempts and not is_lecturer:
         return None
+    tried = {a.exam_id for a in attempts}
+    open_exams = [
+        exam
+        for exam in Exam.objects.filter(published=True).exclude(pk__in=tried).order_by("title")
+        if exam.is_open()
+    ]
     return Section(
         key="exams",
         order=25,
         template="certification/exams/my_exams.html",
-        context={"exam_attempts": attempts},
+        context={"exam_attempts": attempts, "open_exams": open_exams},
     )

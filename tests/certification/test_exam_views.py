@@ -277,3 +277,17 @@ def test_countdown_reaching_zero_lands_on_the_result(candidate_client):
     assert response.status_code == 200
     attempt.refresh_from_db()
     assert attempt.state == "graded" and attempt.auto_submitted
+
+
+def test_my_academy_offers_lecturers_the_open_exams(client):
+    from tests.factories import LecturerProfileFactory
+
+    exam = make_exam(questions=1)
+    lecturer = LecturerProfileFactory().user
+    client.force_login(lecturer)
+    html = client.get(reverse("my_academy")).content.decode()
+    assert reverse("exams:detail", args=[exam.slug]) in html
+    client.force_login(UserFactory())
+    assert reverse("exams:detail", args=[exam.slug]) not in client.get(
+        reverse("my_academy")
+    ).content.decode()
