@@ -317,6 +317,8 @@ def is_past_deadline(
 def _clean_answer(response: Response, value) -> tuple[list[str], str]:
     """(selected keys, text) from what the form posted; InvalidAnswer when it makes no sense."""
     if response.kind == Kind.SHORT:
+        if isinstance(value, list | tuple):
+            value = value[0] if len(value) == 1 else ""
         text = value if isinstance(value, str) else ""
         if len(text) > 5000:
             raise InvalidAnswer(_("Your answer is too long (5,000 characters at most)."))

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..models import Attempt, Exam, Question, Response, Review
+from ..models import Attempt, Exam, Response, Review
 from ..services import exams as services
 from ..services.exams import shows
 
@@ -133,22 +133,16 @@ def attempt_page(request, attempt_id: int):
     return render(request, "certification/exams/attempt.html", context)
 
 
-def _posted_answers(request, responses: dict[int, Response]) -> dict[int, object]:
-    """{position: answer} for every question the form showed (an unticked box clears)."""
+def _posted_answers(request) -> dict[int, list[str]]:
+    """{position: values} for every question the form showed; an unticked box posts nothing, so
+    it clears the answer. The service reads the values by the question's type."""
     answers = {}
     for raw in request.POST.getlist("positions"):
         try:
             position = int(raw)
         except ValueError as error:
             raise services.InvalidAnswer(_("That question is not part of this attempt.")) from error
-        response = responses.get(position)
-        if response is None:
-            raise services.InvalidAnswer(_("That question is not part of this attempt."))
-        name = f"q{position}"
-        if response.kind == Question.Kind.MULTIPLE:
-            answers[position] = request.POST.getlist(name)
-        else:
-            answers[position] = request.POST.get(name, "")
+        answers[position] = request.POST.getlist(f"q{position}")
     return answers
 
 
@@ -156,19 +150,15 @@ def _posted_answers(request, responses: dict[int, Response]) -> dict[int, object
 @login_required
 @require_POST
 def answer(request, attempt_id: int):
-    """Save the answers the page posted, then go where the button said (or answer JSON)."""
-    attempt = _own_attempt(request, attempt_id)
-    positions = [p for p in request.POST.getlist("positions") if p.isdigit()]
-    responses = {
-        r.position: r
-        for r in Response.objects.filter(attempt=attempt, position__in=positions).only(
-            "position", "kind"
-        )
-    }
+    """Save the answers the page posted, then go where the button said (or answer JSON).
+
+    The hot path of an exam (every autosave): the service's locked read of the attempt is also
+    the ownership check, so a stranger's attempt is a 404 without a query of its own.
+    """
     try:
-        answers = _posted_answers(request, responses)
-        if answers:
-            services.save_answers(attempt.pk, request.user, answers)
+        services.save_answers(attempt_id, request.user, _posted_answers(request))
+    except Attempt.DoesNotExist as missing:
+        raise Http404 from missing
     except services.ExamError as error:
         if _wants_json(request):
             return JsonResponse({"saved": False, "error": str(error.message)}, status=error.status)
@@ -176,7 +166,7 @@ def answer(request, attempt_id: int):
             request,
             "certification/exams/refused.html",
             {
-                "attempt": attempt,
+                "attempt": _own_attempt(request, attempt_id),
                 "message": error.message,
                 "closed": isinstance(error, services.AttemptClosed),
                 "number": _page_number(request, 10_000),
@@ -185,11 +175,11 @@ def answer(request, attempt_id: int):
         )
     if _wants_json(request):
         return JsonResponse({"saved": True, "at": timezone.now().isoformat()})
-    base = reverse("exams:attempt", args=[attempt.pk])
+    base = reverse("exams:attempt", args=[attempt_id])
     go = request.POST.get("go", "")
     number = _page_number(request, 10_000)
     if go == "finish":
-        return HttpResponseRedirect(reverse("exams:submit", args=[attempt.pk]))
+        return HttpResponseRedirect(reverse("exams:submit", args=[attempt_id]))
     if go.isdigit():
         number = int(go)
     else:

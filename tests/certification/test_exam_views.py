@@ -288,6 +288,7 @@ def test_my_academy_offers_lecturers_the_open_exams(client):
     html = client.get(reverse("my_academy")).content.decode()
     assert reverse("exams:detail", args=[exam.slug]) in html
     client.force_login(UserFactory())
-    assert reverse("exams:detail", args=[exam.slug]) not in client.get(
-        reverse("my_academy")
-    ).content.decode()
+    assert (
+        reverse("exams:detail", args=[exam.slug])
+        not in client.get(reverse("my_academy")).content.decode()
+    )
