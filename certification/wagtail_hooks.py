@@ -1,5 +1,8 @@
 """Admin registration of the certification app, by area."""
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -39,8 +42,28 @@ class AttemptPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Attempt, AttemptPermissionPolicy(Attempt))
 
 
+class KeepHistoryDeleteView(DeleteView):
+    """Exams with attempts and banks that exams draw from cannot be deleted (PROTECT keeps the
+    candidates' history); say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” cannot be deleted: attempts or exams still use it. "
+                    "Unpublish or retire it instead."
+                )
+                % {"object": self.object},
+            )
+            return HttpResponseRedirect(self.get_success_url())
+
+
 class QuestionBankViewSet(ModelViewSet):
     model = QuestionBank
+    delete_view_class = KeepHistoryDeleteView
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
     list_display = ["title", "slug"]
@@ -88,6 +111,7 @@ class QuestionViewSet(ModelViewSet):
 
 class ExamViewSet(ModelViewSet):
     model = Exam
+    delete_view_class = KeepHistoryDeleteView
     icon = "form"
     menu_label = _("Exams")
     list_display = [

@@ -245,3 +245,17 @@ def test_members_and_other_staff_are_kept_out():
     for name in ("exams_admin:grading_queue", "exams_admin:import", "exams_admin:statistics_index"):
         assert client.get(reverse(name)).status_code in (302, 403), name
     assert client.get(reverse("exam_questions:index")).status_code in (302, 403)
+
+
+def test_exam_with_attempts_and_its_bank_cannot_be_deleted(officer_client):
+    exam = make_exam(questions=2)
+    services.start(UserFactory(), exam)
+    bank = exam.pools.get().bank
+    response = officer_client.post(reverse("exam_exams:delete", args=[exam.pk]), follow=True)
+    assert response.status_code == 200 and "cannot be deleted" in response.content.decode()
+    response = officer_client.post(reverse("exam_banks:delete", args=[bank.pk]), follow=True)
+    assert response.status_code == 200 and "cannot be deleted" in response.content.decode()
+    assert type(exam).objects.filter(pk=exam.pk).exists() and bank.questions.count() == 2
+    unused = make_exam(questions=1)
+    assert officer_client.post(reverse("exam_exams:delete", args=[unused.pk])).status_code == 302
+    assert not type(exam).objects.filter(pk=unused.pk).exists()
