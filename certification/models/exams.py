@@ -176,7 +176,8 @@ class Attempt(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.IN_PROGRESS
     )
-    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    # Set by the service to the same instant the deadline is counted from.
+    started_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
     # Per cent, two decimals; null until graded.

@@ -279,6 +279,7 @@ def start(user, exam: Exam, *, seed: int | None = None) -> tuple[Attempt, bool]:
                 attempt = Attempt.objects.create(
                     exam=exam,
                     user=user,
+                    started_at=now,
                     number=rules.attempts_used + 1,
                     deadline=deadline,
                     pass_mark=exam.pass_mark,

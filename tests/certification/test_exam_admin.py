@@ -259,3 +259,51 @@ def test_exam_with_attempts_and_its_bank_cannot_be_deleted(officer_client):
     unused = make_exam(questions=1)
     assert officer_client.post(reverse("exam_exams:delete", args=[unused.pk])).status_code == 302
     assert not type(exam).objects.filter(pk=unused.pk).exists()
+
+
+def test_officer_builds_a_bank_and_an_exam_in_the_admin(officer_client):
+    from certification.models import Exam, ExamOverride, QuestionBank
+
+    response = officer_client.post(
+        reverse("exam_banks:add"), {"title": "支付题库", "slug": "pay", "description": ""}
+    )
+    assert response.status_code == 302
+    bank = QuestionBank.objects.get(slug="pay")
+    add_questions(bank, 5)
+    data = {
+        "title": "新考试",
+        "slug": "new-exam",
+        "description": "",
+        "published": "on",
+        "pools-TOTAL_FORMS": 1,
+        "pools-INITIAL_FORMS": 0,
+        "pools-MIN_NUM_FORMS": 1,
+        "pools-MAX_NUM_FORMS": 1000,
+        "pools-0-bank": bank.pk,
+        "pools-0-topic": "",
+        "pools-0-count": 3,
+        "pools-0-ORDER": 0,
+        "time_limit_minutes": 20,
+        "pass_mark": 60,
+        "max_attempts": 2,
+        "wait_hours": 0,
+        "opens_at": "",
+        "closes_at": "",
+        "shuffle_questions": "on",
+        "layout": "all",
+        "grading_method": "last",
+        "review_after_submit": "answers",
+        "review_after_close": "full",
+    }
+    response = officer_client.post(reverse("exam_exams:add"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    exam = Exam.objects.get(slug="new-exam")
+    assert exam.question_count == 3 and exam.grading_method == "last"
+
+    candidate = UserFactory()
+    override = {"exam": exam.pk, "user": candidate.pk, "extra_minutes": 10, "extra_attempts": 1}
+    assert officer_client.post(reverse("exam_overrides:add"), override).status_code == 302
+    again = officer_client.post(reverse("exam_overrides:add"), override)
+    assert again.status_code == 200 and ExamOverride.objects.count() == 1
+    attempt, _ = services.start(candidate, exam)
+    assert (attempt.deadline - attempt.started_at).total_seconds() == 30 * 60
