@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),
+    # Taking certification exams (question banks and grading live in the Wagtail admin).
+    path("exams/", include("certification.urls_exams")),
     # Verification pages, programmes, a holder's certificates, the lecturer directory.
     path("", include("certification.urls_certificates")),
     # The growth diagnosis (/diagnosis/…) and the provider team dashboard (/my-academy/team/…).

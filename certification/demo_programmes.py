@@ -21,7 +21,7 @@ from .serials import new_serial
 from .services import issuing
 
 PROGRAMME_SLUG = "certified-lecturer-mini-program-ecommerce"
-EXAM_SLUG = "lecturer-exam-mini-program-ecommerce"
+EXAM_SLUG = "lecturer-written-exam-commerce"  # certification.demo_exams
 COURSE_SLUG = "mini-program-ecommerce-basics"
 LECTURER_EMAIL = "lecturer@example.com"
 OFFICER_EMAIL = "officer@example.com"

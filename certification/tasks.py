@@ -13,6 +13,7 @@ from academy.celery import app
 from courses.signals import course_completed
 from events.signals import attendance_recorded, session_taught
 
+from .services import exams as exam_services
 from .signals import exam_passed
 
 # --- Certificates ------------------------------------------------------------------------------
@@ -119,3 +120,21 @@ def on_attendance_recorded(sender, registration=None, **kwargs):
 def on_session_taught(sender, lecturer=None, **kwargs):
     if lecturer is not None:
         _check_later(lecturer.user)
+
+
+# --- Exams -------------------------------------------------------------------------------------
+
+app.conf.beat_schedule.update(
+    {
+        "certification-close-abandoned-attempts": {
+            "task": "certification.tasks.close_abandoned_attempts",
+            "schedule": crontab(minute="*"),
+        },
+    }
+)
+
+
+@shared_task
+def close_abandoned_attempts() -> int:
+    """Submit attempts whose deadline passed while nobody was on the page; returns how many."""
+    return exam_services.close_overdue_attempts()

@@ -1,33 +1,46 @@
-"""Admin and My-academy registration of the certification app."""
+"""Admin registration of the certification app: exams (banks, questions, exams, attempts,
+grading, statistics), then certificates (programmes, certificates, audit log, applications)."""
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from academy.models import LecturerProfile
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 
-# --- Certificates ------------------------------------------------------------------------------
-from . import admin_certificates  # noqa: E402
-from .models import (  # noqa: E402
+from . import admin_certificates
+from .forms import QuestionForm
+from .models import (
     ApprovalApplication,
+    Attempt,
     AuditEntry,
     Certificate,
+    Exam,
+    ExamOverride,
     Programme,
+    Question,
+    QuestionBank,
 )
+from .views import staff_exams
 
 
 class ServiceOnlyPolicy(ModelPermissionPolicy):
-    """Certificates, the audit log and applications change only through the services (issue,
-    revoke, reissue, review): the generic add/edit/delete views are closed to everyone."""
+    """Attempts, certificates, the audit log and applications change only through the services
+    (start, submit, grade; issue, revoke, reissue, review): the generic add/edit/delete views are
+    closed to everyone, superusers included."""
 
     def user_has_permission(self, user, action):
         if action in ("add", "change", "delete"):
@@ -38,12 +51,307 @@ class ServiceOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-for _model in (Certificate, AuditEntry, ApprovalApplication):
-    register_permission_policy(_model, ServiceOnlyPolicy(_model))
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
 
 
 def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# --- Exams -------------------------------------------------------------------------------------
+
+register_permission_policy(Attempt, ServiceOnlyPolicy(Attempt))
+
+class KeepHistoryDeleteView(DeleteView):
+    """Exams with attempts and banks that exams draw from cannot be deleted (PROTECT keeps the
+    candidates' history); say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” cannot be deleted: attempts or exams still use it. "
+                    "Unpublish or retire it instead."
+                )
+                % {"object": self.object},
+            )
+            return HttpResponseRedirect(self.get_success_url())
+
+
+class QuestionBankViewSet(ModelViewSet):
+    model = QuestionBank
+    delete_view_class = KeepHistoryDeleteView
+    icon = "folder-open-inverse"
+    menu_label = _("Question banks")
+    list_display = ["title", "slug"]
+    search_fields = ["title", "description"]
+    form_fields = ["title", "slug", "description"]
+    copy_view_enabled = False
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_per_page = 50
+    list_display = [
+        TitleColumn("text", label=_("Question"), url_name="exam_questions:edit"),
+        Column("bank", label=_("Bank")),
+        Column("get_kind_display", label=_("Type")),
+        Column("topic", label=_("Topic")),
+        Column("get_difficulty_display", label=_("Difficulty")),
+        StatusTagColumn(
+            "get_status_display", label=_("Status"), primary=lambda q: q.status == "active"
+        ),
+    ]
+    list_filter = ["bank", "kind", "status", "difficulty", "topic"]
+    search_fields = ["text", "topic", "explanation"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("bank"), FieldPanel("kind"), FieldPanel("status")]),
+            FieldPanel("text"),
+            InlinePanel("choices", label=_("Choices"), heading=_("Choices")),
+            FieldRowPanel(
+                [
+                    FieldPanel("topic"),
+                    FieldPanel("difficulty"),
+                    FieldPanel("points"),
+                    FieldPanel("scoring"),
+                ]
+            ),
+            FieldPanel("explanation"),
+            FieldPanel("model_answer"),
+        ],
+        base_form_class=QuestionForm,
+    )
+
+
+class ExamViewSet(ModelViewSet):
+    model = Exam
+    delete_view_class = KeepHistoryDeleteView
+    icon = "form"
+    menu_label = _("Exams")
+    list_display = [
+        TitleColumn("title", label=_("Exam"), url_name="exam_exams:edit"),
+        Column("pass_mark", label=_("Pass mark (%)")),
+        Column("time_limit_minutes", label=_("Minutes")),
+        Column("max_attempts", label=_("Attempts")),
+        Column("published", label=_("Published")),
+    ]
+    list_filter = ["published", "grading_method"]
+    search_fields = ["title", "description"]
+    copy_view_enabled = False
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("title"),
+                FieldPanel("slug"),
+                FieldPanel("description"),
+                FieldPanel("published"),
+            ],
+            heading=_("Exam"),
+        ),
+        InlinePanel("pools", label=_("Question pools"), heading=_("Question pools"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("pass_mark")]),
+                FieldRowPanel([FieldPanel("max_attempts"), FieldPanel("wait_hours")]),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
+                FieldRowPanel([FieldPanel("layout"), FieldPanel("grading_method")]),
+            ],
+            heading=_("Timing and attempts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("review_after_submit"), FieldPanel("review_after_close")],
+            heading=_("Review"),
+        ),
+    ]
+
+
+class ExamOverrideViewSet(ModelViewSet):
+    model = ExamOverride
+    icon = "user"
+    menu_label = _("Candidate overrides")
+    list_display = ["user", "exam", "extra_minutes", "extra_attempts", "note"]
+    list_filter = ["exam"]
+    search_fields = ["user__display_name", "user__email", "note"]
+    form_fields = ["exam", "user", "extra_minutes", "extra_attempts", "note"]
+    copy_view_enabled = False
+
+
+class AttemptIndexView(IndexView):
+    custom_field_preprocess = {
+        name: {"csv": _local, "xlsx": _local}
+        for name in ("started_at", "submitted_at", "graded_at")
+    }
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "exam").order_by("-started_at")
+
+
+class AttemptViewSet(ModelViewSet):
+    model = Attempt
+    index_view_class = AttemptIndexView
+    icon = "list-ul"
+    menu_label = _("Attempts")
+    copy_view_enabled = False
+    form_fields = ["state"]  # the permission policy keeps the edit view closed
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        TitleColumn("user", label=_("Candidate"), url_name="exam_attempts:inspect"),
+        Column("exam", label=_("Exam")),
+        Column("number", label=_("#")),
+        StatusTagColumn("get_state_display", label=_("State"), primary=lambda a: a.passed),
+        Column("score", label=_("Score (%)")),
+        Column("passed", label=_("Passed")),
+        DateColumn("started_at", label=_("Started")),
+        DateColumn("submitted_at", label=_("Submitted")),
+    ]
+    list_filter = ["exam", "state", "passed", "auto_submitted"]
+    search_fields = ["user__display_name", "user__email", "exam__title"]
+    export_filename = "exam-attempts"
+    list_export = [
+        "exam.title",
+        "user.display_name",
+        "user.email",
+        "number",
+        "get_state_display",
+        "started_at",
+        "submitted_at",
+        "graded_at",
+        "score",
+        "passed",
+        "auto_submitted",
+    ]
+    export_headings = {
+        "exam.title": _("Exam"),
+        "user.display_name": _("Name"),
+        "user.email": _("E-mail"),
+        "number": _("Attempt"),
+        "get_state_display": _("State"),
+        "started_at": _("Started"),
+        "submitted_at": _("Submitted"),
+        "graded_at": _("Graded"),
+        "score": _("Score (%)"),
+        "passed": _("Passed"),
+        "auto_submitted": _("Submitted at the deadline"),
+    }
+    inspect_view_fields = [
+        "exam",
+        "user",
+        "number",
+        "state",
+        "started_at",
+        "deadline",
+        "submitted_at",
+        "auto_submitted",
+        "graded_at",
+        "points_possible",
+        "points_scored",
+        "score",
+        "pass_mark",
+        "passed",
+    ]
+
+
+class ExamsViewSetGroup(ViewSetGroup):
+    menu_label = _("Exams")
+    menu_icon = "form"
+    menu_order = 270
+    items = (
+        QuestionBankViewSet("exam_banks"),
+        QuestionViewSet("exam_questions"),
+        ExamViewSet("exam_exams"),
+        ExamOverrideViewSet("exam_overrides"),
+        AttemptViewSet("exam_attempts"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_exam_viewsets():
+    return ExamsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_exam_admin_urls():
+    return [path("exams/", include((staff_exams.urlpatterns, "exams_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_grading_menu_item():
+    return PermissionMenuItem(
+        _("Grading queue"),
+        reverse("exams_admin:grading_queue"),
+        name="exam-grading",
+        icon_name="tasks",
+        order=271,
+        permission="certification.grade_attempt",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return PermissionMenuItem(
+        _("Import questions (CSV)"),
+        reverse("exams_admin:import"),
+        name="exam-import",
+        icon_name="upload",
+        order=272,
+        permission="certification.add_question",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return PermissionMenuItem(
+        _("Exam statistics"),
+        reverse("exams_admin:statistics_index"),
+        name="exam-statistics",
+        icon_name="table",
+        order=273,
+        permission="certification.view_exam_statistics",
+    )
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def exams_section(request):
+    """The candidate's recent attempts; lecturers also see the exams open to them."""
+    user = request.user
+    attempts = list(
+        Attempt.objects.filter(user=user).select_related("exam").order_by("-started_at")[:10]
+    )
+    is_lecturer = LecturerProfile.objects.filter(user_id=user.pk).exists()
+    if not attempts and not is_lecturer:
+        return None
+    tried = {a.exam_id for a in attempts}
+    open_exams = [
+        exam
+        for exam in Exam.objects.filter(published=True).exclude(pk__in=tried).order_by("title")
+        if exam.is_open()
+    ]
+    return Section(
+        key="exams",
+        order=25,
+        template="certification/exams/my_exams.html",
+        context={"exam_attempts": attempts, "open_exams": open_exams},
+    )
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+for _model in (Certificate, AuditEntry, ApprovalApplication):
+    register_permission_policy(_model, ServiceOnlyPolicy(_model))
 
 
 class ProgrammeViewSet(ModelViewSet):
@@ -236,30 +544,27 @@ def register_certification_admin_urls():
     ]
 
 
-class OfficerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("certification.award_certificate")
-
-
 @hooks.register("register_admin_menu_item")
 def register_award_menu_item():
-    return OfficerMenuItem(
+    return PermissionMenuItem(
         _("Award a certificate"),
         reverse("certification_admin:award"),
         name="certificate-award",
         icon_name="plus",
         order=271,
+        permission="certification.award_certificate",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_bulk_issue_menu_item():
-    return OfficerMenuItem(
+    return PermissionMenuItem(
         _("Issue certificates in bulk"),
         reverse("certification_admin:bulk_issue"),
         name="certificate-bulk-issue",
         icon_name="list-ul",
         order=272,
+        permission="certification.award_certificate",
     )
 
 

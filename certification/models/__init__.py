@@ -1,7 +1,7 @@
-"""Certification models by area: exams.py (question banks, exams, attempts) and programmes.py
-(programmes, requirements, certificates, audit log)."""
+"""Certification models by area: questions.py (question banks), exams.py (exams, attempts,
+responses) and programmes.py (programmes, requirements, certificates, audit log)."""
 
-from .exams import Attempt, Exam
+from .exams import REVIEW_ORDER, Attempt, Exam, ExamOverride, ExamPool, Response, Review
 from .programmes import (
     ApprovalApplication,
     AuditEntry,
@@ -11,15 +11,24 @@ from .programmes import (
     Programme,
     Requirement,
 )
+from .questions import Choice, Question, QuestionBank
 
 __all__ = [
+    "REVIEW_ORDER",
     "ApprovalApplication",
     "Attempt",
     "AuditEntry",
     "BulkIssue",
     "Certificate",
     "CertificateSettings",
+    "Choice",
     "Exam",
+    "ExamOverride",
+    "ExamPool",
     "Programme",
+    "Question",
+    "QuestionBank",
     "Requirement",
+    "Response",
+    "Review",
 ]

@@ -23,6 +23,7 @@ from academy.models import (
     StandardPage,
     User,
 )
+from certification import demo_exams as certification_demo_exams
 from certification import demo_programmes as certification_demo
 from courses import demo as courses_demo
 from events import demo as events_demo
@@ -240,6 +241,8 @@ class Command(BaseCommand):
         # Courses, cases and events come after the users: the demo member is enrolled and signed up.
         courses_demo.seed(home, self.stdout)
         events_demo.seed(home, self.stdout)
+        # Exams before programmes: the lecturer programme requires the written exam.
+        certification_demo_exams.seed(self.stdout)
         # Certification next: it reads course completions, sessions taught and ratings.
         certification_demo.seed(home, self.stdout)
         # Growth last: it reads everything seeded above.
