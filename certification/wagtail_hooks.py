@@ -68,6 +68,7 @@ def _local(value):
 
 register_permission_policy(Attempt, ServiceOnlyPolicy(Attempt))
 
+
 class KeepHistoryDeleteView(DeleteView):
     """Exams with attempts and banks that exams draw from cannot be deleted (PROTECT keeps the
     candidates' history); say so instead of failing."""
