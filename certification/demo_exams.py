@@ -12,9 +12,11 @@ e-mail; attempts are only added when the exam has none.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 
 from .models import Attempt, Choice, Exam, ExamPool, Question, QuestionBank, Review
 from .services import exams as services
@@ -613,6 +615,32 @@ def _seed_exam(bank: QuestionBank) -> Exam:
     return exam
 
 
+def take_exam(user, exam: Exam, knows, *, seed: int = 0, days_ago: int = 0) -> Attempt:
+    """A real attempt through the services: `knows(position)` says which questions `user`
+    answers right; the attempt is then moved `days_ago` into the past (the wait between
+    attempts counts from there)."""
+    attempt, _ = services.start(user, exam, seed=seed)
+    answers = {}
+    for r in attempt.responses.all():
+        wrong = [c["key"] for c in r.choices if c["key"] not in r.correct_keys]
+        if r.kind == M:
+            answers[r.position] = list(r.correct_keys) if knows(r.position) else wrong[:1]
+        else:
+            answers[r.position] = r.correct_keys[0] if knows(r.position) else wrong[0]
+    services.save_answers(attempt.pk, user, answers)
+    attempt = services.submit(attempt.pk)
+    if days_ago:
+        shift = timedelta(days=days_ago)
+        Attempt.objects.filter(pk=attempt.pk).update(
+            started_at=F("started_at") - shift,
+            submitted_at=F("submitted_at") - shift,
+            deadline=F("deadline") - shift,
+            graded_at=F("graded_at") - shift,
+        )
+        attempt.refresh_from_db()
+    return attempt
+
+
 def _seed_attempts(exam: Exam) -> int:
     """Made-up candidates' graded attempts (they cannot log in), for the statistics page."""
     if Attempt.objects.filter(exam=exam).exclude(user__email="lecturer@example.com").exists():
@@ -626,18 +654,8 @@ def _seed_attempts(exam: Exam) -> int:
             user = User(email=email, username=f"exam-candidate-{i + 1}", display_name=name)
             user.set_unusable_password()
             user.save()
-        attempt, _ = services.start(user, exam, seed=i)
         rng = random.Random(100 + i)
-        answers = {}
-        for r in attempt.responses.all():
-            right = rng.random() < skill
-            wrong = [c["key"] for c in r.choices if c["key"] not in r.correct_keys]
-            if r.kind == M:
-                answers[r.position] = list(r.correct_keys) if right else wrong[:1]
-            else:
-                answers[r.position] = r.correct_keys[0] if right else wrong[0]
-        services.save_answers(attempt.pk, user, answers)
-        services.submit(attempt.pk)
+        take_exam(user, exam, lambda _, rng=rng, skill=skill: rng.random() < skill, seed=i)
         made += 1
     return made
 

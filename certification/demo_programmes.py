@@ -16,6 +16,7 @@ from academy import roles
 from academy.models import LecturerProfile, User
 from courses.models import CoursePage, Enrollment
 
+from .demo_exams import take_exam
 from .models import ApprovalApplication, Attempt, Certificate, Exam, Programme, Requirement
 from .serials import new_serial
 from .services import issuing
@@ -107,16 +108,9 @@ def _complete_course(user) -> None:
 def _pass_exam(user, score: str) -> None:
     exam = Exam.objects.get(slug=EXAM_SLUG)
     if not Attempt.objects.filter(user=user, exam=exam, passed=True).exists():
-        at = timezone.now() - timedelta(days=30)
-        Attempt.objects.create(
-            user=user,
-            exam=exam,
-            state=Attempt.State.GRADED,
-            passed=True,
-            score=Decimal(score),
-            submitted_at=at,
-            graded_at=at,
-        )
+        # A month ago, so the demo lecturer may sit the exam again today.
+        share = Decimal(score) / 100
+        take_exam(user, exam, lambda position: position < share * exam.question_count, days_ago=30)
 
 
 def _approve(user, programme, officer) -> None:

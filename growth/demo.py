@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.models import GrowthStage, Industry, Membership, Provider
-from certification.models import Attempt, Exam, Programme
+from certification.demo_exams import take_exam
+from certification.models import Exam, Programme
 from certification.services.issuing import award_certificate
 from courses.models import (
     CoursePage,
@@ -291,15 +292,13 @@ def seed_team(stdout) -> None:
                     enrolled_at=enrolled,
                     completed_at=enrolled + timedelta(days=3 + 4 * n + index),
                 )
-        score = [86, 64, 92, 58][n]
-        Attempt.objects.create(
-            exam=exam,
-            user=user,
-            state=Attempt.State.GRADED,
-            submitted_at=timezone.now() - timedelta(days=10 - n),
-            graded_at=timezone.now() - timedelta(days=10 - n),
-            score=score,
-            passed=score >= exam.pass_mark,
+        share = [0.85, 0.65, 0.9, 0.6][n]
+        take_exam(
+            user,
+            exam,
+            lambda position, share=share: position < share * exam.question_count,
+            seed=n,
+            days_ago=10 - n,
         )
         if certified:
             # Through the officers' award path: a real serial, a signed PDF, an audit entry.

@@ -33,7 +33,8 @@ def test_demo_bank_and_exam(seeded):
         assert len(question.choices.all()) >= 2 and right
         if question.kind != Question.Kind.MULTIPLE:
             assert len(right) == 1
-    assert Attempt.objects.filter(exam=exam, state="graded").count() == 12
+    # 12 sample candidates, the certified lecturers (programmes demo) and the demo team (growth).
+    assert Attempt.objects.filter(exam=exam, state="graded").count() >= 12
 
 
 def test_demo_is_idempotent(seeded):
