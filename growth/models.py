@@ -83,17 +83,17 @@ class Questionnaire(ClusterableModel):
         [("question", QuestionBlock())], verbose_name=_("questions"), use_json_field=True
     )
     capability_from = models.PositiveSmallIntegerField(
-        _("capability stage from (% of all points)"),
+        _("capability stage from (per cent of all points)"),
         default=35,
         validators=[MaxValueValidator(100)],
     )
     operations_from = models.PositiveSmallIntegerField(
-        _("operations stage from (% of all points)"),
+        _("operations stage from (per cent of all points)"),
         default=60,
         validators=[MaxValueValidator(100)],
     )
     expansion_from = models.PositiveSmallIntegerField(
-        _("business expansion stage from (% of all points)"),
+        _("business expansion stage from (per cent of all points)"),
         default=80,
         validators=[MaxValueValidator(100)],
     )
