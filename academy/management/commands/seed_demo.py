@@ -236,9 +236,9 @@ class Command(BaseCommand):
         # The demo's people live at example.com: what the real flows mail them (a certificate
         # issued when the demo lecturer passes the exam, say) is kept out of the console.
         # The override spans the commit, where on-commit tasks send their mail.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            with transaction.atomic():
-                self.seed_all()
+        locmem = "django.core.mail.backends.locmem.EmailBackend"
+        with override_settings(EMAIL_BACKEND=locmem), transaction.atomic():
+            self.seed_all()
         self.print_logins()
 
     def seed_all(self):
