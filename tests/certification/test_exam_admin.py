@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from academy import roles
 from certification.models import Attempt, Question
@@ -41,6 +43,10 @@ def officer():
 
 @pytest.fixture
 def officer_client(officer):
+    # Messages are matched by their English wording: the admin speaks the user's language.
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = "en"
+    profile.save()
     client = Client()
     client.force_login(officer)
     return client
@@ -48,14 +54,16 @@ def officer_client(officer):
 
 def test_csv_import_creates_every_question():
     bank = QuestionBankFactory()
-    report = question_csv.import_questions(bank, GOOD_CSV.encode())
+    # True/false choices are labelled in the importing officer's language.
+    with translation.override("zh-hans"):
+        report = question_csv.import_questions(bank, GOOD_CSV.encode())
     assert report.ok and report.created == 4
     kinds = dict(bank.questions.values_list("kind", "scoring"))
     assert kinds == {"single": "all", "multiple": "partial", "true_false": "all", "short": "all"}
     multiple = bank.questions.get(kind="multiple")
     assert [c.is_correct for c in multiple.choices.all()] == [True, True, False, True]
     tf = bank.questions.get(kind="true_false")
-    assert [(c.text, c.is_correct) for c in tf.choices.all()] == [("True", True), ("False", False)]
+    assert [(c.text, c.is_correct) for c in tf.choices.all()] == [("正确", True), ("错误", False)]
 
 
 def test_csv_round_trip():

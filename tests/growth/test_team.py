@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from academy.models import Membership
 from events.models import Registration
@@ -19,6 +19,13 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.growth.factories import AttemptFactory, CertificateFactory, admin_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service errors are matched by their English wording (the default language is zh-hans)."""
+    with translation.override("en"):
+        yield
 
 
 # --- Invitations ----------------------------------------------------------------------------------
