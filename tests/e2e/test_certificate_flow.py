@@ -5,15 +5,14 @@ import re
 from io import StringIO
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from certification.models import Certificate
+from tests.e2e.helpers import log_in, serious_axe_problems
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "Academy#2026"
 PROGRAMME = "認證講師 · 小程序電商"
 
 
@@ -25,23 +24,6 @@ def certified_demo(settings, tmp_path, live_server, django_db_serialized_rollbac
     settings.CERT_SIGNING_CHAIN = str(tmp_path / "ca.cert.pem")
     call_command("seed_demo", stdout=StringIO())
     return live_server.url
-
-
-def serious_axe_problems(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']}: {v['help']} — {v['nodes'][0]['target'][0]}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/en/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/en/my-academy/$"))
 
 
 def test_lecturer_downloads_and_visitor_verifies(page: Page, certified_demo, tmp_path):

@@ -4,17 +4,16 @@ import re
 from io import StringIO
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import Page, expect
 
 from academy.models import HomePage
 from events import demo
 from events.models import Registration
+from tests.e2e.helpers import log_in, serious_axe_problems
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "Academy#2026"
 SESSION = "brand-mall-session-shenzhen"
 
 
@@ -24,23 +23,6 @@ def demo_events(demo_academy):
     demo.seed(HomePage.objects.get(), StringIO())
     mail.outbox.clear()
     return demo_academy
-
-
-def serious_axe_problems(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']}: {v['help']} — {v['nodes'][0]['target'][0]}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/en/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/en/my-academy/$"))
 
 
 def test_member_signs_up_gets_the_mail_and_qr_and_staff_check_them_in(page: Page, demo_events):

@@ -8,32 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from academy.models import Provider
 from growth.models import Diagnosis
+from tests.e2e.helpers import log_in, serious_axe_problems
 
 pytestmark = pytest.mark.e2e
-
-DEMO_PASSWORD = "Academy#2026"
-
-
-def serious_axe_problems(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']}: {v['help']} — {v['nodes'][0]['target'][0]}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/en/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/en/my-academy/$"))
 
 
 def test_owner_takes_the_diagnosis_and_staff_download_the_providers_csv(page: Page, demo_academy):

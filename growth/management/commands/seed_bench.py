@@ -19,14 +19,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from wagtail.models import Page
 
+from academy.bulk_pages import add_live_children
 from academy.models import GrowthStage, HomePage, Industry, Membership, Provider, User
 from certification.models import Attempt, Certificate, Exam, Programme
 from courses.models import (
@@ -68,45 +66,6 @@ def own_timestamps(*fields):
     finally:
         for f, value in saved:
             f.auto_now_add = value
-
-
-def add_live_children(parent: Page, pages: list[Page]) -> list[Page]:
-    """Bulk-insert live pages of one type under `parent`: treebeard paths computed here, base
-    rows then specific rows (Page.add_child costs a dozen queries per page). No revisions, no
-    search index: the reports read none of that."""
-    model = type(pages[0])
-    parent = Page.objects.get(pk=parent.pk)
-    last = parent.get_last_child()
-    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    content_type = ContentType.objects.get_for_model(model)
-    now = timezone.now()
-    base_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    bases = []
-    for offset, page in enumerate(pages, start=1):
-        page.depth = parent.depth + 1
-        page.path = Page._get_path(parent.path, page.depth, step + offset)
-        page.numchild = 0
-        page.url_path = f"{parent.url_path}{page.slug}/"
-        page.content_type = content_type
-        page.locale_id = parent.locale_id
-        page.draft_title = page.title
-        page.live = True
-        page.has_unpublished_changes = False
-        page.first_published_at = page.first_published_at or now
-        page.last_published_at = page.first_published_at
-        bases.append(Page(**{f.attname: getattr(page, f.attname) for f in base_fields}))
-    Page.objects.bulk_create(bases, batch_size=500)
-    if bases[0].pk is None:  # databases without RETURNING
-        ids = dict(Page.objects.filter(path__in=[b.path for b in bases]).values_list("path", "pk"))
-        for base in bases:
-            base.pk = ids[base.path]
-    for page, base in zip(pages, bases, strict=True):
-        page.pk = page.id = page.page_ptr_id = base.pk
-    fields = model._meta.local_concrete_fields
-    for start in range(0, len(pages), 500):
-        model._base_manager._insert(pages[start : start + 500], fields=fields)
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
-    return pages
 
 
 class Command(BaseCommand):
