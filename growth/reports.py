@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -188,7 +189,7 @@ class LearningReport(AcademyReport):
     columns = [
         Column("title", label=_("Course")),
         Column("enrolments", label=_("Enrolments")),
-        Column("started", label=_("Started")),
+        Column("started", label=pgettext_lazy("number of people", "Started")),
         Column("completed", label=_("Completed")),
         Column("completion_rate", label=_("Completion rate (%)")),
         Column("median_days", label=_("Median days to complete")),
@@ -274,7 +275,7 @@ class LearningReport(AcademyReport):
             bar_chart(
                 [
                     Bar(str(_("Enrolments")), totals[0]),
-                    Bar(str(_("Started")), totals[1]),
+                    Bar(str(pgettext_lazy("number of people", "Started")), totals[1]),
                     Bar(str(_("Completed")), totals[2]),
                 ],
                 title=str(_("Enrolments → started → completed, all courses")),
@@ -461,7 +462,7 @@ class CertificationReport(AcademyReport):
     columns = [
         Column("programme", label=_("Programme")),
         Column("month", label=_("Month")),
-        Column("issued", label=_("Issued")),
+        Column("issued", label=pgettext_lazy("number of certificates", "Issued")),
         Column("revoked", label=_("Revoked")),
         Column("expiring", label=_("Expiring")),
     ]
