@@ -22,6 +22,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -33,13 +34,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import (
     Cast,
     Coalesce,
     Greatest,
-    NullIf,
     Round,
     RowNumber,
     TruncMonth,
@@ -378,7 +379,7 @@ class ExamsReport(AcademyReport):
         least HARDEST_MIN_RESPONSES responses, per exam and question. Discrimination: facility in
         the top 27 % of the exam's filtered attempts by score minus facility in the bottom 27 %
         (from -1 to 1), the groups ranked by a window function. One query: both groups are
-        subqueries in the aggregates' FILTER clauses.
+        subqueries in the FILTER clauses of two averages.
 
         Unlike the exam statistics page, which averages partial credit, this counts only full
         marks as correct; for all-or-nothing questions the two agree.
@@ -403,35 +404,31 @@ class ExamsReport(AcademyReport):
         )
         lower = Q(attempt_id__in=ranked.filter(position__lte=F("group")).values("pk"))
         upper = Q(attempt_id__in=ranked.filter(position__gt=F("size") - F("group")).values("pk"))
-        correct = Q(points__gt=0, points_awarded__gte=F("points"))
-
-        def share(part, whole):
-            return Cast(part, FloatField()) / NullIf(Cast(whole, FloatField()), 0.0)
-
+        # 1 for a fully correct response, else 0: its average over a group is that group's facility.
+        hit = Case(
+            When(Q(points__gt=0, points_awarded__gte=F("points")), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
         rows = (
             Response.objects.filter(self.graded_attempts("attempt__"), question__isnull=False)
+            # Grouped by the exam's and the question's primary keys: PostgreSQL then groups by
+            # those two integers only, not by the texts (much faster sorts).
             .values(
-                "attempt__exam_id",
-                "question_id",
+                "attempt__exam__id",
+                "question__id",
                 exam_title=F("attempt__exam__title"),
                 question_text=F("question__text"),
                 question_topic=F("question__topic"),
             )
             .annotate(
                 responses=Count("pk"),
-                correct=Count("pk", filter=correct),
-                upper_n=Count("pk", filter=upper),
-                upper_correct=Count("pk", filter=upper & correct),
-                lower_n=Count("pk", filter=lower),
-                lower_correct=Count("pk", filter=lower & correct),
+                facility=Avg(hit),
+                # Null when either group has no response to this question.
+                discrimination=Avg(hit, filter=upper) - Avg(hit, filter=lower),
             )
             .filter(responses__gte=HARDEST_MIN_RESPONSES)
-            .annotate(
-                facility=share(F("correct"), F("responses")),
-                discrimination=share(F("upper_correct"), F("upper_n"))
-                - share(F("lower_correct"), F("lower_n")),
-            )
-            .order_by("facility", "-responses", "exam_title", "question_id")
+            .order_by("facility", "-responses", "exam_title", "question__id")
         )[:HARDEST_LIMIT]
         return [
             {
