@@ -25,6 +25,8 @@ PAGES = [
     ("learning report, filtered", "/admin/academy-reports/learning/?city=杭州&stage=capability"),
     ("learning CSV", "/admin/academy-reports/learning/?export=csv"),
     ("exams report", "/admin/academy-reports/exams/"),
+    ("exams report, filtered", "/admin/academy-reports/exams/?city=杭州&date_from=2026-03-01"),
+    ("hardest questions CSV", "/admin/academy-reports/exams/hardest-questions.csv"),
     ("events report", "/admin/academy-reports/events/"),
     ("certification report", "/admin/academy-reports/certification/"),
     ("providers report", "/admin/academy-reports/providers/"),

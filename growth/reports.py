@@ -14,6 +14,7 @@ registered), and the people's company: city, industry (with its sub-industries),
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -21,19 +22,33 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Greatest,
+    Round,
+    RowNumber,
+    TruncMonth,
+)
+from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
@@ -43,7 +58,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from academy.models import GrowthStage, Industry, Provider
-from certification.models import Attempt, Certificate, Exam
+from certification.models import Attempt, Certificate, Exam, Response
 from courses.models import CoursePage, Enrollment
 from events.models import EventKind, EventPage, Registration, SessionRating
 
@@ -293,11 +308,15 @@ def _bin_name(low, high) -> str:
     return f"scores_{low}_{min(high, 100)}"
 
 
-class ExamsReport(AcademyReport):
-    """Per exam: graded attempts, pass rate, average and the score distribution.
+HARDEST_LIMIT = 10
+HARDEST_MIN_RESPONSES = 5
+# Kelley's upper and lower groups, as certification.services.exam_statistics takes them.
+KELLEY_SHARE = 0.27
 
-    "Hardest questions" needs the exams app's per-question responses, which the contract models
-    (Exam, Attempt) do not hold yet; it joins this report when those models land.
+
+class ExamsReport(AcademyReport):
+    """Per exam: graded attempts, pass rate, average and the score distribution; then the
+    hardest questions across those attempts, from their responses (the per-attempt snapshots).
     """
 
     page_title = _("Exams report")
@@ -344,6 +363,167 @@ class ExamsReport(AcademyReport):
             row["average"] = round(float(row["average"]), 1) if row["average"] is not None else None
         return rows
 
+    # Set on the URL of the hardest questions' CSV (see urlpatterns): same view, same filters.
+    hardest_csv = False
+
+    def graded_attempts(self, prefix: str = "") -> Q:
+        return (
+            Q(**{f"{prefix}state": Attempt.State.GRADED})
+            & self.dated(f"{prefix}graded_at")
+            & self.people(f"{prefix}user__")
+        )
+
+    def hardest_questions(self) -> list[dict]:
+        """The questions with the lowest facility among the filtered graded attempts.
+
+        Facility: the share of responses fully correct (all the points), among questions with at
+        least HARDEST_MIN_RESPONSES responses, per exam and question. Discrimination: facility in
+        the top 27 % of the exam's filtered attempts by score minus facility in the bottom 27 %
+        (from -1 to 1), the groups ranked by a window function. One query: both groups are
+        subqueries in the FILTER clauses of two averages.
+
+        Unlike the exam statistics page, which averages partial credit, this counts only full
+        marks as correct; for all-or-nothing questions the two agree.
+        """
+        ranked = (
+            Attempt.objects.filter(self.graded_attempts())
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=F("exam_id"),
+                    order_by=[F("score").asc(), F("pk").asc()],
+                ),
+                size=Window(Count("pk"), partition_by=F("exam_id")),
+            )
+            .annotate(
+                group=Cast(
+                    Greatest(Round(Cast("size", FloatField()) * Value(KELLEY_SHARE)), Value(1.0)),
+                    IntegerField(),
+                )
+            )
+            .filter(size__gte=2)
+        )
+        lower = Q(attempt_id__in=ranked.filter(position__lte=F("group")).values("pk"))
+        upper = Q(attempt_id__in=ranked.filter(position__gt=F("size") - F("group")).values("pk"))
+        # 1 for a fully correct response, else 0: its average over a group is that group's facility.
+        hit = Case(
+            When(Q(points__gt=0, points_awarded__gte=F("points")), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        rows = (
+            Response.objects.filter(self.graded_attempts("attempt__"), question__isnull=False)
+            # Grouped by the exam's and the question's primary keys: PostgreSQL then groups by
+            # those two integers only, not by the texts (much faster sorts).
+            .values(
+                "attempt__exam__id",
+                "question__id",
+                exam_title=F("attempt__exam__title"),
+                question_text=F("question__text"),
+                question_topic=F("question__topic"),
+            )
+            .annotate(
+                responses=Count("pk"),
+                facility=Avg(hit),
+                # Null when either group has no response to this question.
+                discrimination=Avg(hit, filter=upper) - Avg(hit, filter=lower),
+            )
+            .filter(responses__gte=HARDEST_MIN_RESPONSES)
+            .order_by("facility", "-responses", "exam_title", "question__id")
+        )[:HARDEST_LIMIT]
+        return [
+            {
+                "exam": row["exam_title"],
+                "text": row["question_text"],
+                "topic": row["question_topic"],
+                "responses": row["responses"],
+                "facility": round(100 * row["facility"], 1),
+                "discrimination": (
+                    round(row["discrimination"], 2) if row["discrimination"] is not None else None
+                ),
+            }
+            for row in rows
+        ]
+
+    def hardest_csv_url(self) -> str:
+        params = self.request.GET.copy()
+        params.pop("export", None)
+        query = params.urlencode()
+        return reverse("growth_reports:exams_hardest_csv") + (f"?{query}" if query else "")
+
+    def extra_tables(self):
+        questions = self.hardest_questions()
+        return [
+            {
+                "title": _("Hardest questions"),
+                "description": _(
+                    "The %(limit)s questions with the lowest share of fully correct responses "
+                    "in these attempts (questions with at least %(minimum)s responses). "
+                    "Discrimination: share correct in the top 27%% of attempts by score minus "
+                    "the bottom 27%%; near 0 or below, the question does not tell strong and "
+                    "weak candidates apart."
+                )
+                % {"limit": HARDEST_LIMIT, "minimum": HARDEST_MIN_RESPONSES},
+                "headings": [
+                    _("Exam"),
+                    _("Question"),
+                    _("Topic"),
+                    _("Responses"),
+                    _("Correct (%)"),
+                    _("Discrimination"),
+                ],
+                "rows": [
+                    [
+                        q["exam"],
+                        Truncator(q["text"]).chars(80),
+                        q["topic"] or "—",
+                        q["responses"],
+                        q["facility"],
+                        "—" if q["discrimination"] is None else q["discrimination"],
+                    ]
+                    for q in questions
+                ],
+                "download_url": self.hardest_csv_url(),
+                "download_label": _("Download the hardest questions (CSV)"),
+            }
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if self.hardest_csv:
+            return self.hardest_questions_csv()
+        return super().get(request, *args, **kwargs)
+
+    def hardest_questions_csv(self) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="hardest-questions-{timezone.localdate():%Y%m%d}.csv"'
+        )
+        # A byte-order mark, so that Excel reads the Chinese text as UTF-8.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Exam"),
+                _("Question"),
+                _("Topic"),
+                _("Responses"),
+                _("Correct (%)"),
+                _("Discrimination"),
+            ]
+        )
+        for q in self.hardest_questions():
+            writer.writerow(
+                [
+                    _spreadsheet_text(q["exam"]),
+                    _spreadsheet_text(q["text"]),
+                    _spreadsheet_text(q["topic"]),
+                    q["responses"],
+                    q["facility"],
+                    "" if q["discrimination"] is None else q["discrimination"],
+                ]
+            )
+        return response
+
     def charts(self, rows):
         bars = [
             Bar(f"{lo}–{min(hi, 100)}%", sum(r[_bin_name(lo, hi)] for r in rows))
@@ -352,6 +532,11 @@ class ExamsReport(AcademyReport):
         return [
             bar_chart(bars, title=str(_("Score distribution, all exams")), chart_id="exam-scores")
         ]
+
+
+def _spreadsheet_text(value: str) -> str:
+    """Officers type question texts: one starting like a formula must stay text in Excel."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Events -------------------------------------------------------------------------------------
@@ -660,6 +845,13 @@ def urlpatterns():
             path(f"{report.url_name}/", view, name=report.url_name),
             path(f"{report.url_name}/results/", results, name=f"{report.url_name}_results"),
         ]
+    patterns.append(
+        path(
+            "exams/hardest-questions.csv",
+            ExamsReport.as_view(hardest_csv=True),
+            name="exams_hardest_csv",
+        )
+    )
     return patterns
 
 

@@ -12,10 +12,14 @@ from openpyxl import load_workbook
 
 from academy import roles
 from academy.models import GrowthStage, Industry
-from certification.models import Attempt
+from certification.models import Attempt, ExamPool
+from certification.services import exams as exam_services
+from certification.services.exam_statistics import exam_statistics
 from courses.models import Enrollment
 from events.models import Registration, SessionRating
 from growth.models import Diagnosis
+from tests.certification.factories_exams import ExamFactory as ExamWithPoolsFactory
+from tests.certification.factories_exams import QuestionBankFactory, add_questions
 from tests.courses.content import make_catalogue, make_course, make_lesson
 from tests.events.factories import make_event, make_index
 from tests.factories import MembershipFactory, ProviderFactory, UserFactory
@@ -143,6 +147,150 @@ def test_exams_report(staff_client, figures):
         )
     )
     assert (row["attempts"], row["passed"]) == (1, 1)
+
+
+# --- Hardest questions ------------------------------------------------------------------------
+# Seven candidates take a three-question exam through the exam services; 1 = answered right.
+#            Q1 Q2 Q3   score
+#   u1 杭州   0  0  1    33.33
+#   u2 杭州   0  1  1    66.67
+#   u3 杭州   1  1  1   100
+#   u4 杭州   0  0  0     0
+#   u5 杭州   0  1  1    66.67
+#   u6 杭州   1  0  1    66.67
+#   u7 上海   1  1  1   100
+# A second exam's only question, answered wrong by u1–u4, has 4 responses: below the minimum.
+ANSWERS = {
+    "u1": (0, 0, 1),
+    "u2": (0, 1, 1),
+    "u3": (1, 1, 1),
+    "u4": (0, 0, 0),
+    "u5": (0, 1, 1),
+    "u6": (1, 0, 1),
+    "u7": (1, 1, 1),
+}
+
+
+def take(user, exam, right: set[int]):
+    attempt, _ = exam_services.start(user, exam)
+    answers = {}
+    for r in attempt.responses.all():
+        wrong = next(c["key"] for c in r.choices if c["key"] not in r.correct_keys)
+        answers[r.position] = r.correct_keys[0] if r.question_id in right else wrong
+    exam_services.save_answers(attempt.pk, user, answers)
+    return exam_services.submit(attempt.pk, user)
+
+
+@pytest.fixture
+def item_figures(db):
+    catering = Industry.objects.get(slug="catering")
+    hangzhou = ProviderFactory(name="杭州丙", city="杭州", growth_stage=GrowthStage.CAPABILITY)
+    hangzhou.industries.set([catering])
+    shanghai = ProviderFactory(name="上海丁", city="上海", growth_stage=GrowthStage.OPERATIONS)
+    users = {
+        name: MembershipFactory(provider=shanghai if name == "u7" else hangzhou).user
+        for name in ANSWERS
+    }
+    bank = QuestionBankFactory()
+    questions = []
+    for n, topic in enumerate(("支付", "退款", "")):
+        [q] = add_questions(bank, 1, topic=topic)
+        q.text = f"第{n + 1}题：" + "微信支付的结算周期是多久？" * 10
+        q.save()
+        questions.append(q)
+    exam = ExamWithPoolsFactory(title="支付认证考试")
+    ExamPool.objects.create(exam=exam, bank=bank, count=3)
+    for name, marks in ANSWERS.items():
+        take(users[name], exam, {q.pk for q, ok in zip(questions, marks, strict=True) if ok})
+
+    other_bank = QuestionBankFactory()
+    add_questions(other_bank, 1, topic="发票")
+    other = ExamWithPoolsFactory(title="发票考试")
+    ExamPool.objects.create(exam=other, bank=other_bank, count=1)
+    for name in ("u1", "u2", "u3", "u4"):
+        take(users[name], other, set())
+    return {"exam": exam, "questions": questions}
+
+
+def hardest(response):
+    [table] = response.context["extra_tables"]
+    return table
+
+
+def test_hardest_questions_by_hand(staff_client, item_figures):
+    table = hardest(staff_client.get("/admin/academy-reports/exams/"))
+    # Q1: u3, u6, u7 right of 7 = 42.9 %. Groups: 27 % of 7 attempts rounds to 2; by score
+    # (ties by attempt order) the bottom two are u4 and u1, the top two u3 and u7.
+    # Q1 top 2/2, bottom 0/2 → 1.0; Q2 top 2/2, bottom 0/2 → 1.0; Q3 top 2/2, bottom 1/2 → 0.5.
+    # The other exam's question (4 responses) stays out.
+    assert [row[0] for row in table["rows"]] == ["支付认证考试"] * 3
+    assert [row[2:] for row in table["rows"]] == [
+        ["支付", 7, 42.9, 1.0],
+        ["退款", 7, 57.1, 1.0],
+        ["—", 7, 85.7, 0.5],
+    ]
+    assert table["rows"][0][1].startswith("第1题") and len(table["rows"][0][1]) == 80
+
+
+def test_hardest_questions_agree_with_the_exam_statistics(staff_client, item_figures):
+    """All-or-nothing questions: the report's figures are those of the certification service."""
+    table = hardest(staff_client.get("/admin/academy-reports/exams/"))
+    items = {i.question_id: i for i in exam_statistics(item_figures["exam"]).items}
+    for question, row in zip(item_figures["questions"], table["rows"], strict=True):
+        assert row[4] == round(items[question.pk].facility, 1)
+        assert row[5] == round(items[question.pk].discrimination, 2)
+
+
+def test_hardest_questions_follow_the_filters(staff_client, item_figures):
+    # 杭州 only (u1–u6): Q1 2/6, Q2 3/6, Q3 5/6. 27 % of 6 rounds to 2: bottom u4, u1; top u6
+    # (last of the three 66.67 by attempt order) and u3. Q1 top 2/2 bottom 0/2 → 1.0;
+    # Q2 top 1/2, bottom 0/2 → 0.5; Q3 top 2/2, bottom 1/2 → 0.5.
+    table = hardest(staff_client.get("/admin/academy-reports/exams/?city=杭州"))
+    assert [row[2:] for row in table["rows"]] == [
+        ["支付", 6, 33.3, 1.0],
+        ["退款", 6, 50.0, 0.5],
+        ["—", 6, 83.3, 0.5],
+    ]
+    tools = Industry.objects.get(slug="tools").pk
+    table = hardest(staff_client.get(f"/admin/academy-reports/exams/?industry={tools}"))
+    assert table["rows"] == []
+    yesterday = timezone.localdate() - timedelta(days=1)
+    table = hardest(staff_client.get(f"/admin/academy-reports/exams/?date_to={yesterday}"))
+    assert table["rows"] == []
+
+
+def test_hardest_questions_render_and_download(staff_client, item_figures):
+    response = staff_client.get("/admin/academy-reports/exams/?city=杭州")
+    html = response.content.decode()
+    assert "<caption" in html and '<th scope="col">' in html
+    url = hardest(response)["download_url"]
+    assert url == "/admin/academy-reports/exams/hardest-questions.csv?city=%E6%9D%AD%E5%B7%9E"
+    download = staff_client.get(url)
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert len(table) == 4
+    assert table[1][0] == "支付认证考试" and table[1][1].startswith("第1题")
+    assert table[1][2:] == ["支付", "6", "33.3", "1.0"]
+
+
+def test_hardest_questions_csv_is_for_report_staff(client, item_figures):
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get("/admin/academy-reports/exams/hardest-questions.csv")
+    assert response.status_code in (302, 403)
+
+
+def test_exams_report_with_responses_query_ceiling(
+    staff_client, figures, item_figures, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        response = staff_client.get("/admin/academy-reports/exams/?city=杭州&date_from=2026-01-01")
+    assert response.status_code == 200
+    assert len(hardest(response)["rows"]) == 3
+    with django_assert_max_num_queries(20):
+        assert (
+            staff_client.get("/admin/academy-reports/exams/hardest-questions.csv").status_code
+            == 200
+        )
 
 
 def test_events_report(staff_client, figures):

@@ -5,7 +5,8 @@
 makes, for 10,000 users: about 2,000 providers (one large company of ~100 people, the rest
 small), 10,000 users with memberships, 40 courses of 10 lessons, 30,000 enrolments and 100,000
 lesson-progress rows, 1,000 events with 20,000 registrations and their attendance and ratings,
-10 exams with 5,000 graded attempts, certificates, and one or two diagnoses per provider. Other
+10 exams (banks of 20 questions, 10 drawn an attempt) with 5,000 graded attempts and their
+50,000 responses, certificates, and one or two diagnoses per provider. Other
 volumes scale with --users. Everything goes in with bulk_create (pages with precomputed tree
 paths), so it takes a minute or two on SQLite or PostgreSQL. It runs seed_demo first when the
 database has no home page, and refuses to run twice (its users are named bench-…).
@@ -13,6 +14,7 @@ database has no home page, and refuses to run twice (its users are named bench-�
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from contextlib import contextmanager
@@ -21,12 +23,22 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from academy.bulk_pages import add_live_children
 from academy.models import GrowthStage, HomePage, Industry, Membership, Provider, User
-from certification.models import Attempt, Certificate, Exam, Programme
+from certification.models import (
+    Attempt,
+    Certificate,
+    Choice,
+    Exam,
+    ExamPool,
+    Programme,
+    Question,
+    QuestionBank,
+    Response,
+)
 from courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -93,6 +105,11 @@ class Command(BaseCommand):
             self.step("events, registrations, ratings", self.events, people)
             self.step("exams, attempts, certificates", self.exams, people)
             self.step("diagnoses", self.diagnoses, providers)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics, as autovacuum would soon gather after such bulk loads:
+            # with none, the planner guesses a few rows per table and picks poor plans.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))
 
     def step(self, label, fn, *args):
@@ -302,6 +319,10 @@ class Command(BaseCommand):
 
     # --- Exams and certificates -----------------------------------------------------------------
 
+    QUESTIONS_PER_BANK = 20
+    QUESTIONS_PER_ATTEMPT = 10
+    TOPICS = ["支付", "退款", "结算", "发票", "营销"]
+
     def exams(self, people: list[User]) -> None:
         Exam.objects.bulk_create(
             [
@@ -309,26 +330,95 @@ class Command(BaseCommand):
                 for n in range(10)
             ]
         )
-        exams = list(Exam.objects.filter(slug__startswith="bench-exam-"))
-        attempts = []
+        exams = list(Exam.objects.filter(slug__startswith="bench-exam-").order_by("slug"))
+        banks = QuestionBank.objects.bulk_create(
+            [QuestionBank(title=f"基准题库{n}", slug=f"bench-bank-{n}") for n in range(len(exams))]
+        )
+        ExamPool.objects.bulk_create(
+            [
+                ExamPool(exam=exam, bank=bank, count=self.QUESTIONS_PER_ATTEMPT, sort_order=0)
+                for exam, bank in zip(exams, banks, strict=True)
+            ]
+        )
+        questions = Question.objects.bulk_create(
+            [
+                Question(
+                    bank=bank,
+                    text=f"{bank.title} 第 {i + 1} 题：以下哪项是正确的结算做法？",
+                    topic=self.TOPICS[i % len(self.TOPICS)],
+                    points=Decimal(1),
+                )
+                for bank in banks
+                for i in range(self.QUESTIONS_PER_BANK)
+            ]
+        )
+        Choice.objects.bulk_create(
+            [
+                Choice(question=q, text=letter, is_correct=i == 0, sort_order=i)
+                for q in questions
+                for i, letter in enumerate("ABCD")
+            ],
+            batch_size=BATCH,
+        )
+        # Each question's hidden difficulty and each attempt's ability give a logistic chance of
+        # a right answer, so the item statistics have easy, hard and non-discriminating items.
+        difficulty = {q.pk: self.random.uniform(-2.5, 1.5) for q in questions}
+        for q in questions[:: self.QUESTIONS_PER_BANK]:
+            difficulty[q.pk] = 5.0  # one question per bank that even strong candidates miss
+        per_bank = {
+            bank.pk: questions[n * self.QUESTIONS_PER_BANK : (n + 1) * self.QUESTIONS_PER_BANK]
+            for n, bank in enumerate(banks)
+        }
+        choices = [{"key": k, "text": t} for k, t in zip("abcd", "ABCD", strict=True)]
+        attempts, answered = [], []
         for n in range(len(people) // 2):
-            score = Decimal(min(100, max(0, round(self.random.gauss(72, 14), 2))))
+            exam_index = n % len(exams)
+            drawn = self.random.sample(per_bank[banks[exam_index].pk], self.QUESTIONS_PER_ATTEMPT)
+            ability = self.random.gauss(0.6, 1.2)
+            right = [
+                self.random.random() < 1 / (1 + math.exp(difficulty[q.pk] - ability)) for q in drawn
+            ]
+            scored = Decimal(sum(right))
+            score = (scored * 100 / self.QUESTIONS_PER_ATTEMPT).quantize(Decimal("0.01"))
             graded = self.ago(360)
             attempts.append(
                 Attempt(
-                    exam=exams[n % len(exams)],
+                    exam=exams[exam_index],
                     user=people[(n * 13) % len(people)],
                     state=Attempt.State.GRADED,
                     submitted_at=graded,
                     graded_at=graded,
                     score=score,
                     passed=score >= 70,
+                    points_possible=Decimal(self.QUESTIONS_PER_ATTEMPT),
+                    points_scored=scored,
                 )
             )
+            answered.append(list(zip(drawn, right, strict=True)))
         for attempt in attempts:
             attempt.started_at = attempt.graded_at - timedelta(minutes=45)
         with own_timestamps(Attempt._meta.get_field("started_at")):
             Attempt.objects.bulk_create(attempts, batch_size=BATCH)
+        responses = [
+            Response(
+                attempt=attempt,
+                position=position,
+                question=q,
+                kind=q.kind,
+                scoring=q.scoring,
+                text=q.text,
+                choices=choices,
+                correct_keys=["a"],
+                points=q.points,
+                selected=["a" if ok else "b"],
+                answered_at=attempt.graded_at,
+                points_awarded=q.points if ok else Decimal(0),
+                graded_at=attempt.graded_at,
+            )
+            for attempt, items in zip(attempts, answered, strict=True)
+            for position, (q, ok) in enumerate(items)
+        ]
+        Response.objects.bulk_create(responses, batch_size=BATCH)
         programmes = [
             Programme.objects.create(title=f"基准认证项目{n}", slug=f"bench-programme-{n}")
             for n in range(3)
@@ -358,7 +448,10 @@ class Command(BaseCommand):
                 )
             )
         Certificate.objects.bulk_create(certificates, batch_size=BATCH)
-        self.stdout.write(f"    {len(attempts)} attempts, {len(certificates)} certificates")
+        self.stdout.write(
+            f"    {len(attempts)} attempts, {len(responses)} responses, "
+            f"{len(certificates)} certificates"
+        )
 
     # --- Diagnoses ------------------------------------------------------------------------------
 
