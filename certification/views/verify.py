@@ -43,6 +43,11 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
+        # PDF readers accept the header anywhere in the first kilobyte; so do we.
+        head = upload.read(1024)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(_("This file is not a PDF. Upload the certificate's PDF."))
         return upload
 
 

@@ -167,6 +167,12 @@ def test_upload_without_a_file_is_400(client):
     assert client.post(reverse("verify_upload"), {}).status_code == 400
 
 
+def test_upload_of_something_else_than_a_pdf_is_400_with_a_reason(client):
+    text = SimpleUploadedFile("c.pdf", "证书编号 ABCD".encode(), "application/pdf")
+    response = client.post("/en/verify/upload/", {"file": text})
+    assert response.status_code == 400 and "This file is not a PDF" in response.content.decode()
+
+
 def test_expired_certificate_pdf_is_genuine_but_not_valid(certificate):
     Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
     verdict = verify_pdf(pdf_of(certificate))
