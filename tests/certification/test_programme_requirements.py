@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from certification.models import Exam
 from certification.services.programmes import apply_for_approval, programme_progress
 from tests.certification.factories_programmes import (
     Kind,
@@ -175,3 +176,16 @@ def test_apply_where_no_approval_is_needed_is_refused_with_a_message(client):
     )
     assert response.status_code == 200
     assert not programme.applications.exists()
+
+
+def test_an_unmet_exam_requirement_links_to_the_exam(client):
+    exam = make_exam(title="认证笔试 小程序")
+    Exam.objects.filter(pk=exam.pk).update(published=True)
+    programme = make_programme(requirements=[(1, Kind.EXAM_PASSED, {"exam": exam})])
+    exam_url = reverse("exams:detail", args=[exam.slug])
+    user = UserFactory()
+    client.force_login(user)
+    page = reverse("programme_detail", args=[programme.slug])
+    assert f'href="{exam_url}"' in client.get(page).content.decode()
+    pass_exam(user, exam, score="90")
+    assert f'href="{exam_url}"' not in client.get(page).content.decode()
