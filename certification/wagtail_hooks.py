@@ -5,19 +5,17 @@ from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from academy.admin_ui import PermissionMenuItem, ServiceOnlyPolicy, local_minutes
 from academy.models import LecturerProfile
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 
@@ -35,34 +33,6 @@ from .models import (
     QuestionBank,
 )
 from .views import staff_exams
-
-
-class ServiceOnlyPolicy(ModelPermissionPolicy):
-    """Attempts, certificates, the audit log and applications change only through the services
-    (start, submit, grade; issue, revoke, reissue, review): the generic add/edit/delete views are
-    closed to everyone, superusers included."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
 
 # --- Exams -------------------------------------------------------------------------------------
 
@@ -192,7 +162,7 @@ class ExamOverrideViewSet(ModelViewSet):
 
 class AttemptIndexView(IndexView):
     custom_field_preprocess = {
-        name: {"csv": _local, "xlsx": _local}
+        name: {"csv": local_minutes, "xlsx": local_minutes}
         for name in ("started_at", "submitted_at", "graded_at")
     }
 
@@ -289,42 +259,6 @@ def register_exam_admin_urls():
     return [path("exams/", include((staff_exams.urlpatterns, "exams_admin")))]
 
 
-@hooks.register("register_admin_menu_item")
-def register_grading_menu_item():
-    return PermissionMenuItem(
-        _("Grading queue"),
-        reverse("exams_admin:grading_queue"),
-        name="exam-grading",
-        icon_name="tasks",
-        order=271,
-        permission="certification.grade_attempt",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return PermissionMenuItem(
-        _("Import questions (CSV)"),
-        reverse("exams_admin:import"),
-        name="exam-import",
-        icon_name="upload",
-        order=272,
-        permission="certification.add_question",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_statistics_menu_item():
-    return PermissionMenuItem(
-        _("Exam statistics"),
-        reverse("exams_admin:statistics_index"),
-        name="exam-statistics",
-        icon_name="table",
-        order=273,
-        permission="certification.view_exam_statistics",
-    )
-
-
 @hooks.register(MY_ACADEMY_SECTIONS)
 def exams_section(request):
     """The candidate's recent attempts; lecturers also see the exams open to them."""
@@ -367,7 +301,8 @@ class ProgrammeViewSet(ModelViewSet):
 
 class CertificateIndexView(IndexView):
     custom_field_preprocess = {
-        name: {"csv": _local, "xlsx": _local} for name in ("issued_at", "expires_at", "revoked_at")
+        name: {"csv": local_minutes, "xlsx": local_minutes}
+        for name in ("issued_at", "expires_at", "revoked_at")
     }
 
     def get_base_queryset(self):
@@ -545,28 +480,52 @@ def register_certification_admin_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_award_menu_item():
-    return PermissionMenuItem(
+# Officers' pages outside the model viewsets, in menu order: label, URL name, menu name, icon,
+# the permission that shows the item.
+OFFICER_PAGES = [
+    (_("Grading queue"), "exams_admin:grading_queue", "exam-grading", "tasks", "grade_attempt"),
+    (_("Import questions (CSV)"), "exams_admin:import", "exam-import", "upload", "add_question"),
+    (
+        _("Exam statistics"),
+        "exams_admin:statistics_index",
+        "exam-statistics",
+        "table",
+        "view_exam_statistics",
+    ),
+    (
         _("Award a certificate"),
-        reverse("certification_admin:award"),
-        name="certificate-award",
-        icon_name="plus",
-        order=271,
-        permission="certification.award_certificate",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_bulk_issue_menu_item():
-    return PermissionMenuItem(
+        "certification_admin:award",
+        "certificate-award",
+        "plus",
+        "award_certificate",
+    ),
+    (
         _("Issue certificates in bulk"),
-        reverse("certification_admin:bulk_issue"),
-        name="certificate-bulk-issue",
-        icon_name="list-ul",
-        order=272,
-        permission="certification.award_certificate",
-    )
+        "certification_admin:bulk_issue",
+        "certificate-bulk-issue",
+        "list-ul",
+        "award_certificate",
+    ),
+]
+
+
+def _officer_menu_item(order: int, label, url_name: str, name: str, icon: str, permission: str):
+    # URLs are reversed when Wagtail builds its menu, after the URLconf has loaded.
+    def build():
+        return PermissionMenuItem(
+            label,
+            reverse(url_name),
+            name=name,
+            icon_name=icon,
+            order=order,
+            permission=f"certification.{permission}",
+        )
+
+    return build
+
+
+for _order, _page in enumerate(OFFICER_PAGES, start=271):
+    hooks.register("register_admin_menu_item", _officer_menu_item(_order, *_page))
 
 
 @hooks.register(MY_ACADEMY_SECTIONS)

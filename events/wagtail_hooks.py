@@ -2,47 +2,27 @@
 My academy: the events section."""
 
 from django.urls import include, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from academy.admin_ui import PermissionMenuItem, ServiceOnlyPolicy, local_minutes
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 
 from . import admin_views
 from .models import EventPage, Registration
 
-
-class RegistrationPermissionPolicy(ModelPermissionPolicy):
-    """Registrations change only through the services (sign-up, check-in, attendance): the
-    generic add/edit/delete views are closed to everyone, superusers included."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
-
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+register_permission_policy(Registration, ServiceOnlyPolicy(Registration))
 
 
 class RegistrationIndexView(IndexView):
     # Times in the CSV are local (the site's time zone), as people at the door read them.
     custom_field_preprocess = {
-        name: {"csv": _local, "xlsx": _local}
+        name: {"csv": local_minutes, "xlsx": local_minutes}
         for name in ("created_at", "confirmed_at", "cancelled_at", "checked_in_at", "event.start")
     }
 
@@ -152,19 +132,15 @@ def register_event_admin_urls():
     return [path("events/", include((admin_views.urlpatterns, "events_admin")))]
 
 
-class CheckInMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("events.check_in")
-
-
 @hooks.register("register_admin_menu_item")
 def register_check_in_menu_item():
-    return CheckInMenuItem(
+    return PermissionMenuItem(
         _("Event check-in"),
         reverse("events_admin:check_in"),
         name="event-check-in",
         icon_name="calendar-check",
         order=265,
+        permission="events.check_in",
     )
 
 
