@@ -30,6 +30,15 @@ class ReissueForm(ReasonForm):
 
 class AwardForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Holder's e-mail"))
+    holder_name = forms.CharField(
+        label=gettext_lazy("Name on the certificate"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy(
+            "Needed when the person has not given their name; it is saved as their name. "
+            "Leave empty to print the name they gave."
+        ),
+    )
     programme = forms.ModelChoiceField(
         label=gettext_lazy("Programme"), queryset=Programme.objects.order_by("title")
     )
@@ -41,6 +50,16 @@ class AwardForm(forms.Form):
             raise forms.ValidationError(_("No account has this e-mail address."))
         self.holder = user
         return self.cleaned_data["email"]
+
+    def clean(self):
+        data = super().clean()
+        holder = getattr(self, "holder", None)
+        if holder is not None and "holder_name" in data:
+            try:
+                data["holder_name"] = issuing.certificate_name(holder, data["holder_name"])
+            except issuing.NameRequired as error:
+                self.add_error("holder_name", str(error))
+        return data
 
 
 class BulkForm(forms.Form):
@@ -59,7 +78,8 @@ class BulkForm(forms.Form):
             for e in self.cleaned_data["emails"].replace(",", "\n").split()
             if e.strip()
         }
-        users = {u.email.lower(): u.pk for u in User.objects.filter(email__in=wanted)}
+        found = list(User.objects.filter(email__in=wanted).only("pk", "email", "display_name"))
+        users = {u.email.lower(): u.pk for u in found}
         missing = sorted(wanted - set(users))
         if missing:
             raise forms.ValidationError(
@@ -67,6 +87,16 @@ class BulkForm(forms.Form):
             )
         if len(users) > 5000:
             raise forms.ValidationError(_("At most 5,000 people per batch."))
+        # A certificate prints the holder's name: refuse the batch rather than fail them later.
+        nameless = sorted(u.email for u in found if not u.display_name.strip())
+        if nameless:
+            raise forms.ValidationError(
+                _(
+                    "These people have not given their name, which the certificate prints: "
+                    "%(emails)s. Award them one by one with their name, or ask them to add it."
+                )
+                % {"emails": ", ".join(nameless[:10])}
+            )
         self.holder_ids = list(users.values())
         return self.cleaned_data["emails"]
 
@@ -175,12 +205,22 @@ def award(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            result = issuing.award_certificate(
-                form.holder,
-                form.cleaned_data["programme"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
+            try:
+                result = issuing.award_certificate(
+                    form.holder,
+                    form.cleaned_data["programme"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    holder_name=form.cleaned_data["holder_name"],
+                )
+            except issuing.IssuingError as error:
+                form.add_error(None, str(error))
+                return _render(
+                    request,
+                    "action.html",
+                    {"form": form, "page_title": _("Award a certificate"), "submit": _("Award")},
+                    error.status,
+                )
             if result.created:
                 messages.success(
                     request,

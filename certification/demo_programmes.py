@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from academy import roles
@@ -19,7 +20,7 @@ from courses.models import CoursePage, Enrollment
 from .demo_exams import take_exam
 from .models import ApprovalApplication, Attempt, Certificate, Exam, Programme, Requirement
 from .serials import new_serial
-from .services import issuing
+from .services import credential_status, issuing
 
 PROGRAMME_SLUG = "certified-lecturer-mini-program-ecommerce"
 EXAM_SLUG = "lecturer-written-exam-commerce"  # certification.demo_exams
@@ -130,15 +131,20 @@ def _approve(user, programme, officer) -> None:
 def _historic(user, programme, *, issued_days_ago: int, officer) -> Certificate:
     """A certificate issued in the past (for the expired example): signed with its real dates."""
     issued_at = timezone.now() - timedelta(days=issued_days_ago)
-    certificate = Certificate.objects.create(
-        holder=user,
-        programme=programme,
-        serial=new_serial(),
-        issued_at=issued_at,
-        expires_at=issuing._add_months(issued_at, programme.validity_months),
-        holder_name=user.display_name,
-        origin=Certificate.Origin.MANUAL,
-    )
+    with transaction.atomic():
+        credential_status.recipient_for(user)
+        status_list, status_index = credential_status.allocate_status_entry()
+        certificate = Certificate.objects.create(
+            holder=user,
+            programme=programme,
+            serial=new_serial(),
+            issued_at=issued_at,
+            expires_at=issuing._add_months(issued_at, programme.validity_months),
+            holder_name=issuing.certificate_name(user),
+            origin=Certificate.Origin.MANUAL,
+            status_list=status_list,
+            status_index=status_index,
+        )
     issuing.publish(certificate, notify=False)
     return certificate
 

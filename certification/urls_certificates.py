@@ -12,6 +12,7 @@ urlpatterns = [
     path("programmes/", programmes.programme_list, name="programme_list"),
     path("programmes/<str:slug>/", programmes.programme_detail, name="programme_detail"),
     path("programmes/<str:slug>/apply/", programmes.programme_apply, name="programme_apply"),
+    path("certificates/name/", programmes.certificate_name, name="certificate_name"),
     path("certificates/<str:serial>/", programmes.certificate_detail, name="certificate_detail"),
     path(
         "certificates/<str:serial>/download/",

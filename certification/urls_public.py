@@ -1,5 +1,6 @@
 """Language-neutral certificate URLs (outside i18n_patterns: no prefix, no redirect): the
-registry's JSON, the Open Badges credential, the issuer profile and its published key."""
+registry's JSON, the Open Badges credential, its status lists, the issuer profile and its
+published key."""
 
 from django.urls import path
 
@@ -11,5 +12,7 @@ urlpatterns = [
         "verify/<str:serial>.json", verify.verify_certificate_json, name="verify_certificate_json"
     ),
     path("verify/<str:serial>.jwt", verify.verify_credential, name="verify_credential"),
+    path("verify/status/<str:number>", verify.status_list, name="verify_status_list"),
+    path("verify/keys/<str:thumbprint>", verify.public_key, name="certificate_key"),
     path(".well-known/jwks.json", verify.jwks, name="certificate_jwks"),
 ]

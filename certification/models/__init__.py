@@ -9,7 +9,9 @@ from .programmes import (
     Certificate,
     CertificateSettings,
     Programme,
+    Recipient,
     Requirement,
+    StatusList,
 )
 from .questions import Choice, Question, QuestionBank
 
@@ -28,7 +30,9 @@ __all__ = [
     "Programme",
     "Question",
     "QuestionBank",
+    "Recipient",
     "Requirement",
     "Response",
     "Review",
+    "StatusList",
 ]

@@ -4,6 +4,9 @@ The fields below are the contract other parts read (growth's reports and team da
 lecturer directory): keep their names; add requirements, versions and the audit log around them.
 """
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -152,6 +155,61 @@ class Requirement(models.Model):
             raise ValidationError({"min_rating": _("Give the minimum average rating.")})
 
 
+def _new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class Recipient(models.Model):
+    """How Open Badges credentials name a holder without personal data: an opaque subject id
+    (`urn:uuid:…`) and the salt of their hashed e-mail address. One per holder, kept across
+    reissues and renewals, so every credential of a person names the same subject."""
+
+    holder = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="credential_recipient",
+    )
+    subject_uuid = models.UUIDField(
+        _("subject id"), unique=True, default=uuid.uuid4, editable=False
+    )
+    salt = models.CharField(_("salt"), max_length=32, default=_new_salt, editable=False)
+
+    class Meta:
+        verbose_name = _("credential recipient")
+        verbose_name_plural = _("credential recipients")
+
+    def __str__(self):
+        return self.subject_id
+
+    @property
+    def subject_id(self) -> str:
+        return f"urn:uuid:{self.subject_uuid}"
+
+
+class StatusList(models.Model):
+    """One W3C Bitstring Status List (purpose: revocation), published at /verify/status/<pk>.
+
+    It has the spec's minimum of 131,072 bits so that fetching it does not tell the issuer which
+    credential a verifier checks. Positions are drawn at random (the spec's advice: no guessing
+    order or group size from a position) until half the list is taken; then a new list opens, so
+    a draw rarely needs a second try.
+    """
+
+    SIZE = 131_072
+    CAPACITY = SIZE // 2
+
+    allocated = models.PositiveIntegerField(_("positions taken"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+
+    def __str__(self):
+        return f"#{self.pk} ({self.allocated}/{self.SIZE})"
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("valid")
@@ -207,6 +265,19 @@ class Certificate(models.Model):
     # Days-before-expiry reminders already sent (60, 30, 7), so the daily job sends each once.
     reminders_sent = models.JSONField(default=list, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # Its bit in a Bitstring Status List: the Open Badges credential's `credentialStatus`.
+    status_list = models.ForeignKey(
+        StatusList,
+        verbose_name=_("status list"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    status_index = models.PositiveIntegerField(
+        _("position in the status list"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("certificate")
@@ -231,6 +302,10 @@ class Certificate(models.Model):
                 fields=["holder", "programme", "cycle", "version"],
                 name="certificate_version_unique",
             ),
+            # Each certificate has a bit of its own: revoking one flips no other.
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="certificate_status_entry_unique"
+            ),
         ]
 
     def __str__(self):
@@ -239,6 +314,12 @@ class Certificate(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def public_holder_name(self) -> str:
+        """The name the public pages and the credential show. Certificates issued before a name
+        was required may carry the e-mail address instead: never show that."""
+        return "" if "@" in self.holder_name else self.holder_name
 
 
 class ApprovalApplication(models.Model):
@@ -305,6 +386,7 @@ class AuditEntry(models.Model):
         REJECTED = "rejected", _("application rejected")
         BULK = "bulk", _("bulk issue")
         REMINDED = "reminded", _("expiry reminder sent")
+        AWAITING_NAME = "awaiting_name", _("waiting for the holder's name")
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(

@@ -26,6 +26,7 @@ from academy.models import LecturerProfile
 
 from .. import pdf, signing
 from ..models import AuditEntry, BulkIssue, Certificate, CertificateSettings, Programme
+from . import credential_status
 from .programmes import programme_progress
 
 logger = logging.getLogger(__name__)
@@ -50,10 +51,16 @@ class NotCurrent(IssuingError):
     pass
 
 
+class NameRequired(IssuingError):
+    pass
+
+
 @dataclass
 class Issued:
     certificate: Certificate | None
     created: bool
+    # Every requirement holds but the holder has not given their name: nothing issued yet.
+    awaiting_name: bool = False
 
 
 def _add_months(value: datetime, months: int) -> datetime:
@@ -76,8 +83,20 @@ def verify_url(serial: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def _holder_name(holder) -> str:
-    return (holder.display_name or holder.get_full_name() or holder.email)[:120]
+def certificate_name(holder, supplied: str = "") -> str:
+    """The name printed on a certificate: `supplied` (an officer's), else the holder's display
+    name. A certificate is public, so without a real name it is not issued: never the e-mail."""
+    name = " ".join((supplied or holder.display_name or "").split())
+    if not name:
+        raise NameRequired(
+            _(
+                "This person has not given the name to print on the certificate. Ask them to add "
+                "it in My academy, or enter it here."
+            )
+        )
+    if "@" in name:
+        raise NameRequired(_("Give a name to print on the certificate, not an e-mail address."))
+    return name[:120]
 
 
 def _audit(action, *, certificate=None, programme=None, subject=None, by=None, reason=""):
@@ -123,13 +142,16 @@ def _create(
     origin: str,
     issued_at,
     expires_at,
-    holder_name: str = "",
+    holder_name: str,
 ) -> Certificate | None:
-    """Insert one certificate; None when another transaction already holds this cycle."""
+    """Insert one certificate with its status list position; None when another transaction
+    already holds this cycle."""
     from ..serials import new_serial
 
     try:
         with transaction.atomic():
+            credential_status.recipient_for(holder)
+            status_list, status_index = credential_status.allocate_status_entry()
             return Certificate.objects.create(
                 holder=holder,
                 programme=programme,
@@ -140,14 +162,35 @@ def _create(
                 cycle=cycle,
                 version=version,
                 origin=origin,
-                holder_name=holder_name or _holder_name(holder),
+                holder_name=holder_name,
+                status_list=status_list,
+                status_index=status_index,
             )
     except IntegrityError:
         return None
 
 
+def _note_awaiting_name(holder, programme, latest: Certificate | None) -> None:
+    """Record once (per cycle) that issuing waits for the holder's name; the programme page
+    asks the holder for it, and setting it runs issuing again."""
+    waiting = AuditEntry.objects.filter(
+        action=AuditEntry.Action.AWAITING_NAME, subject_id=holder.pk, programme=programme
+    )
+    if latest is not None:
+        waiting = waiting.filter(created_at__gt=latest.issued_at)
+    if not waiting.exists():
+        _audit(AuditEntry.Action.AWAITING_NAME, programme=programme, subject=holder)
+
+
 def _issue_record(
-    holder, programme, *, origin: str, by=None, reason: str = "", check_requirements: bool
+    holder,
+    programme,
+    *,
+    origin: str,
+    by=None,
+    reason: str = "",
+    check_requirements: bool,
+    holder_name: str = "",
 ) -> Issued:
     with transaction.atomic():
         holder = _lock_holder(holder)
@@ -164,6 +207,17 @@ def _issue_record(
                 renewing = latest
         if check_requirements and not programme_progress(holder, programme).complete:
             raise RequirementsNotMet(_("Not every requirement of the programme is met yet."))
+        try:
+            name = certificate_name(holder, holder_name)
+        except NameRequired:
+            if origin != Origin.AUTOMATIC:
+                raise
+            _note_awaiting_name(holder, programme, latest)
+            return Issued(None, False, awaiting_name=True)
+        if holder_name and not holder.display_name.strip():
+            # An officer supplied the name of a holder who had none: it becomes theirs.
+            holder.display_name = name[:80]
+            holder.save(update_fields=["display_name"])
         cycle = latest.cycle + 1 if latest else 1
         starts = renewing.expires_at if renewing else now
         certificate = _create(
@@ -176,6 +230,7 @@ def _issue_record(
             expires_at=_add_months(starts, programme.validity_months)
             if programme.validity_months
             else None,
+            holder_name=name,
         )
         if certificate is None:
             return Issued(_latest(holder, programme), False)
@@ -200,11 +255,14 @@ def issue_certificate(
     by=None,
     reason: str = "",
     notify: bool = True,
+    holder_name: str = "",
 ) -> Issued:
     """Issue `programme`'s certificate to `holder` if every requirement holds; idempotent.
 
     Creates the record, then draws, signs, stores and e-mails the PDF (outside the record's
     transaction: a failure there leaves a valid record that `publish` completes later).
+    Without a name to print, an officer's issue is refused (NameRequired) and an automatic one
+    waits for the holder to give it (`Issued.awaiting_name`).
     """
     issued = _issue_record(
         holder,
@@ -213,6 +271,7 @@ def issue_certificate(
         by=by,
         reason=reason,
         check_requirements=origin == Origin.AUTOMATIC,
+        holder_name=holder_name,
     )
     if issued.certificate is not None and issued.certificate.status == Status.VALID:
         issued.certificate = publish(issued.certificate, notify=notify)
@@ -220,13 +279,47 @@ def issue_certificate(
 
 
 def award_certificate(
-    holder, programme: Programme, *, by, reason: str, notify: bool = True
+    holder, programme: Programme, *, by, reason: str, notify: bool = True, holder_name: str = ""
 ) -> Issued:
-    """An officer's manual award, whatever the requirements say; the reason is recorded."""
+    """An officer's manual award, whatever the requirements say; the reason is recorded.
+    `holder_name` is printed instead of the holder's display name (and becomes their display
+    name when they have none)."""
     if not reason.strip():
         raise ReasonRequired(_("Give the reason for the award."))
     return issue_certificate(
-        holder, programme, origin=Origin.MANUAL, by=by, reason=reason.strip(), notify=notify
+        holder,
+        programme,
+        origin=Origin.MANUAL,
+        by=by,
+        reason=reason.strip(),
+        notify=notify,
+        holder_name=holder_name,
+    )
+
+
+def set_certificate_name(user, name: str) -> None:
+    """The holder gives the name printed on their certificates (their display name). Issuing
+    that waited for it runs again once this commits."""
+    from .. import tasks
+
+    with transaction.atomic():
+        user = _lock_holder(user)
+        user.display_name = certificate_name(user, name)[:80]
+        user.save(update_fields=["display_name"])
+        user_id = user.pk
+        transaction.on_commit(lambda: tasks.check_programmes.delay(user_id))
+
+
+def awaiting_name(holder, programme: Programme, progress=None) -> bool:
+    """Whether `programme`'s certificate waits only for `holder`'s name (for the pages)."""
+    if holder.display_name.strip():
+        return False
+    progress = progress or programme_progress(holder, programme)
+    # A revoked holder is not re-certified automatically, so a name would not help them.
+    return progress.complete and not (
+        Certificate.objects.filter(
+            holder_id=holder.pk, programme=programme, status__in=[Status.VALID, Status.REVOKED]
+        ).exists()
     )
 
 
@@ -265,7 +358,7 @@ def content_for(certificate: Certificate, look: CertificateSettings | None = Non
     programme = certificate.programme
     return pdf.CertificateContent(
         serial=certificate.serial,
-        holder_name=certificate.holder_name or _holder_name(certificate.holder),
+        holder_name=certificate.public_holder_name or certificate_name(certificate.holder),
         programme_title=programme.title,
         programme_title_en=programme.title_en,
         level=programme.level,
@@ -387,6 +480,7 @@ def reissue_certificate(
         )
         if old.status != Status.VALID:
             raise NotCurrent(_("Only a valid certificate can be reissued."))
+        name = certificate_name(old.holder, holder_name)
         old.status = Status.SUPERSEDED
         old.save(update_fields=["status"])
         new = _create(
@@ -397,7 +491,7 @@ def reissue_certificate(
             origin=Origin.REISSUE,
             issued_at=timezone.now(),
             expires_at=old.expires_at,
-            holder_name=holder_name.strip() or _holder_name(old.holder),
+            holder_name=name,
         )
         if new is None:
             raise NotCurrent(_("The certificate changed meanwhile; try again."))

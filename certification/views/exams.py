@@ -84,11 +84,20 @@ def start(request, slug: str):
     return HttpResponseRedirect(reverse("exams:attempt", args=[attempt.pk]))
 
 
+# Positions and page numbers of an exam are small: longer digit strings are junk, and refusing
+# them before int() keeps 10**30 away from the database (an overflow there is a 500).
+MAX_DIGITS = 4
+
+
+def _small_number(raw: str) -> int | None:
+    """`raw` as an int when it is 1–4 ASCII digits, else None (isdigit() alone accepts "²")."""
+    if raw and len(raw) <= MAX_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
 def _page_number(request, total: int) -> int:
-    try:
-        number = int(request.GET.get("q") or request.POST.get("q") or 1)
-    except ValueError:
-        number = 1
+    number = _small_number(request.GET.get("q") or request.POST.get("q") or "") or 1
     return min(max(number, 1), max(total, 1))
 
 
@@ -138,12 +147,22 @@ def _posted_answers(request) -> dict[int, list[str]]:
     it clears the answer. The service reads the values by the question's type."""
     answers = {}
     for raw in request.POST.getlist("positions"):
-        try:
-            position = int(raw)
-        except ValueError as error:
-            raise services.InvalidAnswer(_("That question is not part of this attempt.")) from error
+        position = _small_number(raw)
+        if position is None:
+            raise services.InvalidAnswer(_("That question is not part of this attempt."))
         answers[position] = request.POST.getlist(f"q{position}")
     return answers
+
+
+def _destination(request) -> str | int:
+    """Where the button said to go: "finish", a page number, or "" (stay and confirm)."""
+    go = request.POST.get("go", "")
+    if go in ("", "finish"):
+        return go
+    number = _small_number(go)
+    if number is None:
+        raise services.InvalidAnswer(_("That page is not part of this attempt."))
+    return number
 
 
 @never_cache
@@ -156,6 +175,7 @@ def answer(request, attempt_id: int):
     the ownership check, so a stranger's attempt is a 404 without a query of its own.
     """
     try:
+        go = _destination(request)
         services.save_answers(attempt_id, request.user, _posted_answers(request))
     except Attempt.DoesNotExist as missing:
         raise Http404 from missing
@@ -176,12 +196,11 @@ def answer(request, attempt_id: int):
     if _wants_json(request):
         return JsonResponse({"saved": True, "at": timezone.now().isoformat()})
     base = reverse("exams:attempt", args=[attempt_id])
-    go = request.POST.get("go", "")
     number = _page_number(request, 10_000)
     if go == "finish":
         return HttpResponseRedirect(reverse("exams:submit", args=[attempt_id]))
-    if go.isdigit():
-        number = int(go)
+    if isinstance(go, int):
+        number = go
     else:
         messages.success(request, _("Your answers are saved."))
     return HttpResponseRedirect(f"{base}?q={number}")

@@ -1,6 +1,8 @@
-"""A candidate's side: programmes with their progress, the officer-approval application, and the
-holder's own certificates (page, PDF download). Another person's certificate is a 404."""
+"""A candidate's side: programmes with their progress, the officer-approval application, the
+name printed on certificates, and the holder's own certificates (page, PDF download). Another
+person's certificate is a 404."""
 
+import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
@@ -11,9 +13,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..models import ApprovalApplication, Certificate, Programme
+from ..services import issuing
 from ..services import programmes as programme_services
 from ..services.issuing import verify_url
 
@@ -26,6 +29,28 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Teaching experience, topics, links to material (optional)."),
     )
+
+
+class CertificateNameForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Your name on certificates"),
+        max_length=80,
+        help_text=gettext_lazy(
+            "Printed on your certificates and shown on their public verification page, exactly "
+            "as you type it here."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."))
+        if "@" in name:
+            raise forms.ValidationError(_("Enter your name, not an e-mail address."))
+        if any(unicodedata.category(c) == "Cc" for c in name):
+            raise forms.ValidationError(_("The name contains characters that cannot be printed."))
+        return name
 
 
 def is_officer(user) -> bool:
@@ -56,6 +81,9 @@ def programme_detail(request, slug: str):
     context = {"programme": programme, "form": ApplicationForm()}
     if request.user.is_authenticated:
         context["progress"] = programme_services.programme_progress(request.user, programme)
+        context["awaiting_name"] = issuing.awaiting_name(
+            request.user, programme, context["progress"]
+        )
         context["certificate"] = (
             Certificate.objects.filter(holder=request.user, programme=programme)
             .exclude(status=Certificate.Status.SUPERSEDED)
@@ -148,4 +176,28 @@ def certificate_download(request, serial: str):
         as_attachment=True,
         filename=f"certificate-{certificate.serial}.pdf",
         content_type="application/pdf",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_name(request):
+    """The holder's own name for certificates; a certificate waiting for it is issued next."""
+    user = request.user
+    form = CertificateNameForm(
+        request.POST or None, initial={"name": user.display_name or user.get_full_name()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            issuing.set_certificate_name(user, form.cleaned_data["name"])
+        except issuing.IssuingError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, _("Your name on certificates is saved."))
+            return HttpResponseRedirect(reverse("my_academy"))
+    return render(
+        request,
+        "certification/certificates/name.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -55,7 +55,10 @@ def grade(request, response_id: int):
     error = ""
     if request.method == "POST":
         try:
-            points = Decimal(request.POST.get("points", "").strip())
+            points = Decimal(request.POST.get("points", "").strip()[:20])
+            # "NaN" parses but cannot be compared; a third decimal would be rounded away.
+            if not points.is_finite() or points.as_tuple().exponent < -2:
+                raise InvalidOperation
         except InvalidOperation:
             error, status = _("Enter the points as a number."), 400
         else:
@@ -94,6 +97,13 @@ class ImportForm(forms.Form):
         ),
     )
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before reading: the file is not loaded into memory to find out it is too big.
+        if upload.size > question_csv.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
 
 def import_questions(request):
     if not _can_edit_questions(request):
@@ -111,6 +121,11 @@ def import_questions(request):
                     _("%(count)d questions imported into “%(bank)s”.")
                     % {"count": report.created, "bank": form.cleaned_data["bank"]},
                 )
+                for line, warning in report.warnings[:10]:
+                    messages.warning(
+                        request,
+                        _("Line %(line)d: %(warning)s") % {"line": line, "warning": warning},
+                    )
                 return HttpResponseRedirect(reverse("exams_admin:import"))
             status = 400
         else:

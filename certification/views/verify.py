@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import badges
-from ..models import Certificate
+from ..models import Certificate, StatusList
 from ..serials import normalise
 from ..verification import MAX_UPLOAD_BYTES, verify_pdf
 
@@ -70,7 +70,8 @@ def status_record(certificate: Certificate) -> dict:
     record = {
         "serial": certificate.serial,
         "status": certificate.status,
-        "holder": certificate.holder_name or str(certificate.holder),
+        # The printed name only: the registry never shows an e-mail address.
+        "holder": certificate.public_holder_name,
         "programme": certificate.programme.title,
         "level": certificate.programme.level,
         "issued": certificate.issued_at.date().isoformat(),
@@ -156,7 +157,9 @@ def verify_certificate_json(request, serial: str):
 @never_cache
 @require_GET
 def verify_credential(request, serial: str):
-    """The certificate as an Open Badges 3.0 VC-JWT; a revoked one is gone (410)."""
+    """The certificate as an Open Badges 3.0 VC-JWT, whatever its status: a revoked or replaced
+    one is served too, because a verifier reads its status through `credentialStatus` (the same
+    signed bytes the holder may already have), not through this response's code."""
     canonical = normalise(serial)
     certificate = (
         Certificate.objects.select_related("holder", "programme").filter(serial=canonical).first()
@@ -165,15 +168,37 @@ def verify_credential(request, serial: str):
     )
     if certificate is None:
         return JsonResponse({"error": "not_found"}, status=404)
-    if certificate.status == Certificate.Status.REVOKED:
-        return JsonResponse(
-            {"revoked": True, "reason": certificate.revoked_reason},
-            status=410,
-            json_dumps_params={"ensure_ascii": False},
-        )
-    response = HttpResponse(badges.credential_jwt(certificate), content_type="application/vc+jwt")
+    response = HttpResponse(badges.credential_jwt(certificate), content_type=badges.MEDIA_TYPE)
     response["Content-Disposition"] = f'inline; filename="{certificate.serial}.jwt"'
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@never_cache
+@require_GET
+def status_list(request, number: str):
+    """A Bitstring Status List credential (revocation), signed like the credentials and built
+    from the database at each request, so a revocation reads at once."""
+    found = (
+        StatusList.objects.filter(pk=int(number)).first()
+        if number.isascii() and number.isdigit() and len(number) <= 9
+        else None
+    )
+    if found is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    response = HttpResponse(badges.status_list_jwt(found), content_type=badges.MEDIA_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def public_key(request, thumbprint: str):
+    """The public JWK a credential header's `kid` names (OB 3.0: `kid` dereferences to a JWK)."""
+    if thumbprint != badges.signing_key().thumbprint():
+        return JsonResponse({"error": "not_found"}, status=404)
+    response = JsonResponse(badges.public_jwk())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
