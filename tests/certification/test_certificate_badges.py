@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -113,9 +113,9 @@ def test_credential_follows_open_badges_3_jwt_proof_format(client, certificate):
     assert claims["issuer"]["type"] == ["Profile"] and claims["issuer"]["name"]
     assert claims["jti"] == claims["id"]
     assert claims["sub"] == claims["credentialSubject"]["id"]
-    valid_from = datetime.fromtimestamp(claims["nbf"], timezone.utc)
+    valid_from = datetime.fromtimestamp(claims["nbf"], UTC)
     assert valid_from.strftime("%Y-%m-%dT%H:%M:%SZ") == claims["validFrom"]
-    valid_until = datetime.fromtimestamp(claims["exp"], timezone.utc)
+    valid_until = datetime.fromtimestamp(claims["exp"], UTC)
     assert valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") == claims["validUntil"]
     assert claims["exp"] == int(certificate.expires_at.timestamp())
     subject = claims["credentialSubject"]
@@ -127,7 +127,12 @@ def test_credential_follows_open_badges_3_jwt_proof_format(client, certificate):
     assert achievement["name"] == "认证讲师 · 小程序电商"
     names = [i for i in subject["identifier"] if i["identityType"] == "name"]
     assert names == [
-        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "陈思远"}
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": "陈思远",
+        }
     ]
 
 

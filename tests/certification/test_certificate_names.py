@@ -67,9 +67,7 @@ def test_an_address_is_not_a_name(nameless):
     assert certificate.status == Certificate.Status.VALID  # the reissue changed nothing
 
 
-def test_officer_award_form_asks_for_the_name_and_saves_it_on_the_person(
-    officer_client, nameless
-):
+def test_officer_award_form_asks_for_the_name_and_saves_it_on_the_person(officer_client, nameless):
     programme = simple_programme()
     form = {"email": nameless.email, "programme": programme.pk, "reason": "特邀讲师"}
     response = officer_client.post("/admin/certification/award/", form)

@@ -120,9 +120,7 @@ def test_grading_with_junk_points_is_a_400(officer_client, junk):
     attempt = _attempt_for(candidate, exam)
     response = attempt.responses.get()
     assert response.points_awarded is None  # waiting for an officer
-    reply = officer_client.post(
-        reverse("exams_admin:grade", args=[response.pk]), {"points": junk}
-    )
+    reply = officer_client.post(reverse("exams_admin:grade", args=[response.pk]), {"points": junk})
     assert reply.status_code == 400
     response.refresh_from_db()
     assert response.points_awarded is None

@@ -47,7 +47,7 @@ def test_more_than_ten_choices_is_a_row_error(count):
 
 def test_correct_letter_beyond_ten_choices_names_the_valid_range():
     choices = "|".join(f"选项{i}" for i in range(12))
-    _bank, report = _import((HEADER + f"multiple,问题,{choices},\"A,L\",1\n").encode())
+    _bank, report = _import((HEADER + f'multiple,问题,{choices},"A,L",1\n').encode())
     problems = [problem for _line, problem in report.errors]
     assert "(A–J)" in " ".join(problems)
     _nothing_imported()
@@ -117,7 +117,7 @@ def test_too_many_rows_are_refused_whole():
 
 
 def test_many_bad_rows_are_reported_in_a_bounded_list():
-    rows = "".join(f"single,,甲|乙,Z,1\n" for _ in range(500))
+    rows = "".join("single,,甲|乙,Z,1\n" for _ in range(500))
     _bank, report = _import((HEADER + rows).encode())
     assert len(report.errors) == question_csv.MAX_REPORTED + 1
     assert "more problems" in report.errors[-1][1]
