@@ -10,15 +10,17 @@ import base64
 import gzip
 import hashlib
 import json
+import threading
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection, connections
 from jwcrypto import jwk, jws, jwt
 
 from certification import badges
-from certification.models import StatusList
+from certification.models import Certificate, StatusList
 from certification.services import credential_status, issuing
 from tests.certification.factories_programmes import (  # noqa: F401
     award,
@@ -269,3 +271,40 @@ def test_recipient_is_created_once_per_holder(holder):
     first = credential_status.recipient_for(holder)
     assert credential_status.recipient_for(holder).subject_uuid == first.subject_uuid
     assert len(first.salt) == 32
+
+
+# Serialized rollback, as the other transactional tests do.
+@pytest.mark.services
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent row locks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_issuers_drawing_positions_at_once_never_collide(monkeypatch):
+    monkeypatch.setattr(StatusList, "CAPACITY", 3)  # lists fill and open while they race
+    programme = simple_programme()
+    holders = [UserFactory() for _ in range(8)]
+    by = officer()
+    barrier = threading.Barrier(len(holders))
+    errors = []
+
+    def worker(holder):
+        try:
+            barrier.wait()
+            issuing.award_certificate(holder, programme, by=by, reason="并发", notify=False)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(h,)) for h in holders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    entries = list(
+        Certificate.objects.filter(programme=programme).values_list("status_list", "status_index")
+    )
+    assert len(entries) == len(holders) == len(set(entries))
+    for status_list in StatusList.objects.all():
+        assert status_list.allocated == status_list.certificates.count() <= 3
