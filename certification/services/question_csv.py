@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Choice, Question, QuestionBank
 
@@ -288,7 +289,11 @@ def import_questions(bank: QuestionBank, data: bytes) -> ImportReport:
     if len(report.errors) > MAX_REPORTED:
         hidden = len(report.errors) - MAX_REPORTED
         report.errors[MAX_REPORTED:] = [
-            (0, _("… and %(count)d more problems.") % {"count": hidden})
+            (
+                0,
+                ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", hidden)
+                % {"count": hidden},
+            )
         ]
     if report.errors:
         return report
