@@ -1,0 +1,43 @@
+"""The demo's credentials as seed_demo leaves them: no e-mail address in any of them, and the
+revoked lecturer's credential reads as revoked through its credentialStatus."""
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from jwcrypto import jwt
+
+from certification.models import Certificate
+from tests.certification.factories_programmes import signing_key_dir, signing_keys  # noqa: F401
+from tests.certification.test_certificate_badges import _published_keys, _status_bit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_keys")]
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def test_demo_credentials_hold_no_address_and_revocation_reads_through_status(client):
+    call_command("seed_demo", stdout=StringIO())
+    certificates = list(Certificate.objects.select_related("holder"))
+    assert len(certificates) >= 3
+    bits = {}
+    for certificate in certificates:
+        response = client.get(f"/verify/{certificate.serial}.jwt")
+        assert response.status_code == 200
+        claims = _verified_ignoring_expiry(client, response.content.decode())
+        record = client.get(f"/verify/{certificate.serial}.json").content.decode()
+        assert not ADDRESS.search(json.dumps(claims, ensure_ascii=False) + record)
+        bits[certificate.holder.email] = (certificate.status, _status_bit(client, claims))
+    assert bits["lecturer.revoked@example.com"] == ("revoked", 1)
+    assert bits["lecturer@example.com"] == ("valid", 0)
+    assert bits["lecturer.expired@example.com"] == ("expired", 0)  # validUntil says it
+
+
+def _verified_ignoring_expiry(client, token: str) -> dict:
+    """Signature checked with the published keys; the expired demo certificate's `exp` is the
+    point of that example, so the time claims are not enforced here."""
+    verified = jwt.JWT(
+        jwt=token, key=_published_keys(client), expected_type="JWS", check_claims=False
+    )
+    return json.loads(verified.claims)
