@@ -49,3 +49,5 @@ urlpatterns += i18n_patterns(
 
 handler404 = "academy.views.page_not_found"
 handler500 = "academy.views.server_error"
+# allauth answers its own rate limits (sign-in, sign-up, password reset) with this view too.
+handler429 = "academy.ratelimits.too_many_requests"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from academy.headers import permissions_policy
 from academy.templatetags.academy_tags import reader_script
 
 from . import ics, selectors, services
@@ -275,6 +276,7 @@ def _wants_json(request) -> bool:
 
 
 @never_cache
+@permissions_policy(camera=["self"])  # the door scanner reads QR codes with the camera
 def check_in(request, event: EventPage):
     """The door: scan or type a code (POST code), or search and pick someone (POST registration)."""
     if request.method not in ("GET", "HEAD", "POST"):

@@ -9,6 +9,15 @@ import pytest
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, make_home_page
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits (allauth's and academy/ratelimits.py) count in the default cache, which outlives
+    a test: every test starts with none used, as a visitor's first request would."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     return make_home_page()

@@ -5,8 +5,10 @@ development default that needs no server: SQLite under var/, in-process Celery, 
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 # The platform's own OAuth / WeChat login is switched on by settings alone (README).
 SOCIALACCOUNT_PROVIDERS_ENABLED = env.list("SOCIAL_LOGIN_PROVIDERS", default=[])
@@ -60,6 +63,9 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{p}" for p in SOCIALACCOUNT
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise so static files carry the headers too (academy/headers.py).
+    "academy.headers.ContentSecurityPolicyMiddleware",
+    "academy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +134,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits (allauth's and the verify pages', academy/ratelimits.py) count in this default cache;
+# production refuses a cache that each process keeps for itself (production.py). The database
+# cache uses this table, created by a migration (academy 0007) so every `migrate` makes it.
+DATABASE_CACHE_TABLE = "academy_cache"
 
 # --- Celery (academy/celery.py) -----------------------------------------------------------------
 TASKS_USE_BROKER = bool(env("CELERY_BROKER_URL", default=""))
@@ -216,6 +227,94 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- Security headers (academy/headers.py) --------------------------------------------------------
+# Video blocks embed players from their hosting site (Wagtail's oEmbed finders): the hosts allowed
+# in frames. Replace with the hosts editors actually use.
+EMBED_FRAME_SOURCES = env.list(
+    "CSP_FRAME_SRC",
+    default=[
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
+# Media on another origin (S3-compatible storage with an absolute MEDIA_URL) must be allowed to load.
+_media = urlsplit(MEDIA_URL)
+MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+# A social login's form posts to allauth, which redirects to the provider: Chromium applies
+# form-action to that redirect, so the provider's authorisation origin must be listed.
+SOCIAL_LOGIN_ORIGINS = {"weixin": "https://open.weixin.qq.com"}
+FORM_ACTION_SOURCES = env.list("CSP_FORM_ACTION", default=[]) + [
+    SOCIAL_LOGIN_ORIGINS[p] for p in SOCIALACCOUNT_PROVIDERS_ENABLED if p in SOCIAL_LOGIN_ORIGINS
+]
+# What people read: no inline script or style at all (the standalone 500 page's <style> carries a
+# nonce), no plugins, no framing by other sites, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "frame-src": EMBED_FRAME_SOURCES or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *FORM_ACTION_SOURCES],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail and Django admins (staff only). Wagtail 8 still writes inline <script> elements
+# (InlinePanel, MultipleChooserPanel, the date and time pickers) and inline styles, and shows
+# image previews from blob: URLs; its page preview is an iframe of the admin itself.
+ADMIN_URL_PREFIXES = ["/admin/", "/django-admin/"]
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "frame-src": [SELF, *EMBED_FRAME_SOURCES],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Browser features nobody here needs are off for this site and anything it frames; the door
+# scanner turns the camera on for itself (events.views.check_in, @permissions_policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# --- Rate limits (academy/ratelimits.py) -----------------------------------------------------------
+# allauth's own limits (login failures, sign-ups, password resets) keep its defaults; these are the
+# public verification pages', in allauth's syntax: amount / period / per ip.
+ACADEMY_RATE_LIMITS = {
+    "verify_lookup": env("VERIFY_LOOKUP_RATE_LIMIT", default="60/m/ip"),
+    "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
+}
+# Behind a proxy every request comes from the proxy's address: say how many proxies (or which
+# header) to trust, so that rate limits count per visitor. allauth reads these; so do ours.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+
 # --- Wagtail -------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "服务商学院 Provider Academy"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -224,6 +323,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50
+# The admin's content security policy lets staff browsers talk to this site only: no Gravatar
+# avatars (they would also send a hash of each editor's e-mail to a third party) and no call to
+# releases.wagtail.org for the upgrade notice (Wagtail's version is pinned in pyproject.toml).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Certificate signing (certification/signing.py) ----------------------------------------------
 CERT_SIGNING_KEY = env("CERT_SIGNING_KEY", default=str(VAR_DIR / "signing" / "signer.key.pem"))

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, DATABASE_CACHE_TABLE, REDIS_URL, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -11,6 +11,34 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+
+# Rate limits (allauth's login failures, sign-ups, resets; the verify pages') count in the default
+# cache. It must be one that every gunicorn worker on every machine shares: with a cache per process,
+# each of N workers grants the whole limit again. Redis when REDIS_URL is set; CACHE_URL for another
+# shared cache (memcached…); otherwise the database, in the table migrations create.
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Past MAX_ENTRIES Django deletes a third of the rows, counters included: keep it high.
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=100_000)},
+        }
+    }
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    # Shared by the workers of one machine, not across machines.
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        f"The default cache ({CACHES['default']['BACKEND']}) is not shared between processes and "
+        "machines, so rate limits would count per worker. Set REDIS_URL, or a shared CACHE_URL, "
+        "or leave both unset to use the database cache."
+    )
 
 STORAGES = {
     "default": {

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.ratelimits import rate_limited
+
 from .. import badges
 from ..models import Certificate, StatusList
 from ..serials import normalise
@@ -106,6 +108,7 @@ def verify_index(request):
 
 @never_cache
 @require_POST
+@rate_limited("verify_upload")
 def verify_upload(request):
     upload_form = UploadForm(request.POST, request.FILES)
     if not upload_form.is_valid():
@@ -125,6 +128,7 @@ def verify_upload(request):
 
 @never_cache
 @require_GET
+@rate_limited("verify_lookup")
 def verify_certificate(request, serial: str):
     certificate = _certificate(serial)
     if certificate.serial != serial:
@@ -138,6 +142,7 @@ def verify_certificate(request, serial: str):
 
 @never_cache
 @require_GET
+@rate_limited("verify_lookup", as_json=True)
 def verify_certificate_json(request, serial: str):
     canonical = normalise(serial)
     certificate = (
@@ -156,6 +161,7 @@ def verify_certificate_json(request, serial: str):
 
 @never_cache
 @require_GET
+@rate_limited("verify_lookup", as_json=True)
 def verify_credential(request, serial: str):
     """The certificate as an Open Badges 3.0 VC-JWT, whatever its status: a revoked or replaced
     one is served too, because a verifier reads its status through `credentialStatus` (the same
