@@ -39,8 +39,9 @@ def test_csv_export_has_attendance(staff_client, staff, event_factory, people):
     event = event_factory(title="上海工作坊", start=timezone.now() + timedelta(hours=1))
     came, missed = people(2)
     seats = [services.register(user, event)[0] for user in (came, missed)]
-    with time_machine.travel(event.end + timedelta(hours=1)):
+    with time_machine.travel(event.start + timedelta(minutes=5)):
         services.check_in(event, seats[0].code, by=staff)
+    with time_machine.travel(event.end + timedelta(hours=1)):
         services.record_attendance(event, {}, by=staff, close=True)
     response = staff_client.get("/admin/event_registrations/", {"event": event.pk, "export": "csv"})
     assert response.status_code == 200
@@ -187,6 +188,8 @@ def test_event_editor_opens_and_times_are_typed_in_the_events_time_zone(client, 
         "end": "2027-04-01 17:00",
         "capacity": "20",
         "claim_window_hours": "0",
+        "check_in_opens_before": "120",
+        "check_in_closes_after": "0",
         "agenda-count": "0",
         "lecturer_links-TOTAL_FORMS": "0",
         "lecturer_links-INITIAL_FORMS": "0",
