@@ -170,7 +170,7 @@ class AttendanceChange(models.Model):
         _("attendance after"), max_length=10, choices=Registration.Attendance.choices, blank=True
     )
     # For an undone check-in: when that check-in had been made (the registration forgets it).
-    checked_in_at = models.DateTimeField(_("check-in undone"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("undone check-in made"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

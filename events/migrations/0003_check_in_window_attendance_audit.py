@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('action', models.CharField(choices=[('checked_in', 'Checked in at the door'), ('undone', 'Check-in undone'), ('recorded', 'Recorded by staff')], max_length=12, verbose_name='action')),
                 ('attendance_before', models.CharField(blank=True, choices=[('attended', 'Attended'), ('partial', 'Partially attended'), ('no_show', 'No-show')], max_length=10, verbose_name='attendance before')),
                 ('attendance_after', models.CharField(blank=True, choices=[('attended', 'Attended'), ('partial', 'Partially attended'), ('no_show', 'No-show')], max_length=10, verbose_name='attendance after')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='check-in undone')),
+                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='undone check-in made')),
                 ('by_name', models.CharField(blank=True, max_length=150, verbose_name='by (name)')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
