@@ -70,8 +70,14 @@ def test_registrations_cannot_be_added_or_edited_in_the_admin(client, event, use
     assert client.get(f"/admin/event_registrations/inspect/{registration.pk}/").status_code == 200
     assert client.get("/admin/event_registrations/new/").status_code == 302
     assert client.get(f"/admin/event_registrations/edit/{registration.pk}/").status_code == 302
+    # Nor can attendance be set here, around the check-in window and the audit trail.
+    edit = client.post(
+        f"/admin/event_registrations/edit/{registration.pk}/", {"attendance": "attended"}
+    )
+    assert edit.status_code == 302
     assert client.post(f"/admin/event_registrations/delete/{registration.pk}/").status_code == 302
-    assert Registration.objects.filter(pk=registration.pk).exists()
+    registration.refresh_from_db()
+    assert registration.attendance == "" and not registration.attendance_changes.exists()
 
 
 def test_other_staff_and_members_see_no_registrations(client, db):
