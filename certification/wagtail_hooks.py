@@ -1,15 +1,12 @@
 """Admin registration of the certification app: exams (banks, questions, exams, attempts,
 grading, statistics), then certificates (programmes, certificates, audit log, applications)."""
 
-from django.contrib import messages
-from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
@@ -17,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from academy.admin_ui import PermissionMenuItem, ServiceOnlyPolicy, local_minutes
 from academy.models import LecturerProfile
+from academy.records import KeepRecordsDeleteView
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 
 from . import admin_certificates
@@ -39,28 +37,22 @@ from .views import staff_exams
 register_permission_policy(Attempt, ServiceOnlyPolicy(Attempt))
 
 
-class KeepHistoryDeleteView(DeleteView):
-    """Exams with attempts and banks that exams draw from cannot be deleted (PROTECT keeps the
-    candidates' history); say so instead of failing."""
+class ExamDeleteView(KeepRecordsDeleteView):
+    """An exam with attempts cannot be deleted (PROTECT keeps the candidates' history), nor a
+    question bank an exam draws from; the refusal says so before the confirmation."""
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "“%(object)s” cannot be deleted: attempts or exams still use it. "
-                    "Unpublish or retire it instead."
-                )
-                % {"object": self.object},
-            )
-            return HttpResponseRedirect(self.get_success_url())
+    instead = _("Untick “published” or set when it closes instead: the attempts stay.")
+
+
+class ProgrammeDeleteView(KeepRecordsDeleteView):
+    """A programme with certificates, applications or audit entries cannot be deleted."""
+
+    instead = _("Untick “open to candidates” instead: holders keep their certificates.")
 
 
 class QuestionBankViewSet(ModelViewSet):
     model = QuestionBank
-    delete_view_class = KeepHistoryDeleteView
+    delete_view_class = KeepRecordsDeleteView
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
     list_display = ["title", "slug"]
@@ -108,7 +100,7 @@ class QuestionViewSet(ModelViewSet):
 
 class ExamViewSet(ModelViewSet):
     model = Exam
-    delete_view_class = KeepHistoryDeleteView
+    delete_view_class = ExamDeleteView
     icon = "form"
     menu_label = _("Exams")
     list_display = [
@@ -291,6 +283,7 @@ for _model in (Certificate, AuditEntry, ApprovalApplication):
 
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
+    delete_view_class = ProgrammeDeleteView
     icon = "doc-full-inverse"
     menu_label = _("Programmes")
     copy_view_enabled = False

@@ -107,10 +107,11 @@ class Enrollment(models.Model):
         on_delete=models.CASCADE,
         related_name="enrollments",
     )
+    # PROTECT: a course people enrolled in is unpublished, never deleted (academy/records.py).
     course = models.ForeignKey(
         "courses.CoursePage",
         verbose_name=_("course"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="enrollments",
     )
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
@@ -146,10 +147,12 @@ class LessonProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="lesson_progress",
     )
+    # PROTECT: learners' progress (and the completions it led to) outlives edits to the course;
+    # a lesson someone worked through is unpublished, never deleted.
     lesson = models.ForeignKey(
         "courses.LessonPage",
         verbose_name=_("lesson"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="progress",
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import permission_denied
 
-from . import services
+from . import selectors, services
 from .forms import AttendanceForm, CancelEventForm, DuplicateFormSet
 from .models import EventIndexPage, EventPage, Registration
 from .pages import as_typed_in
@@ -96,6 +96,7 @@ def attendance(request, page_id: int):
         "page_subtitle": event.title,
         "header_icon": "circle-check",
         "can_close": event.has_ended() and not event.is_cancelled,
+        "changes": selectors.attendance_changes(event),
     }
     return TemplateResponse(request, "events/admin/attendance.html", context, status=status)
 

@@ -92,6 +92,19 @@ class CheckInForm(forms.Form):
     )
 
 
+class UndoCheckInForm(forms.Form):
+    """Staff take back a check-in; the reason goes into the audit trail."""
+
+    # Bounded so a forged id is a form error, not an integer the database cannot hold.
+    registration = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: scanned the wrong code."),
+    )
+
+
 class CheckInSearchForm(forms.Form):
     q = forms.CharField(label=_("Name, e-mail or code"), max_length=80, required=False)
 

@@ -20,6 +20,7 @@ __all__ = [
     "EventLecturer",
     "EventPage",
     "Registration",
+    "AttendanceChange",
     "Notification",
     "SessionRating",
 ]
@@ -53,8 +54,10 @@ class Registration(models.Model):
     # Statuses that take a seat: the capacity invariant counts these.
     HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED)
 
+    # PROTECT: who signed up and who came is the academy's record; an event with registrations is
+    # unpublished, never deleted (academy/records.py explains the refusal in the admin).
     event = models.ForeignKey(
-        EventPage, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+        EventPage, verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -138,6 +141,57 @@ class Registration(models.Model):
     @property
     def attended(self) -> bool:
         return self.attendance in (self.Attendance.ATTENDED, self.Attendance.PARTIAL)
+
+
+class AttendanceChange(models.Model):
+    """The audit trail of attendance: every check-in at the door, every check-in staff undid and
+    every status staff recorded, with who and when. Written by services, never edited."""
+
+    class Action(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in at the door")
+        UNDONE = "undone", _("Check-in undone")
+        RECORDED = "recorded", _("Recorded by staff")
+
+    wagtail_reference_index_ignore = True
+
+    # The row lives as long as the registration it describes: registrations cannot lose their
+    # event (PROTECT), and go only when the person's account is erased.
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="attendance_changes",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    attendance_before = models.CharField(
+        _("attendance before"), max_length=10, choices=Registration.Attendance.choices, blank=True
+    )
+    attendance_after = models.CharField(
+        _("attendance after"), max_length=10, choices=Registration.Attendance.choices, blank=True
+    )
+    # For an undone check-in: when that check-in had been made (the registration forgets it).
+    checked_in_at = models.DateTimeField(_("undone check-in made"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept when the staff account is deleted later, so the trail still says who.
+    by_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance changes")
+        indexes = [models.Index(fields=["registration", "at"], name="attendancechange_trail")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.registration_id} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

@@ -7,7 +7,7 @@ cancel, check in …) hand over to views.py, which calls services.py.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +29,9 @@ from .blocks import AgendaItemBlock
 
 # Sub-paths the pages answer themselves; a child page with one of these slugs would be hidden.
 INDEX_ROUTES = {"archive", "check-in", "registrations", "feed"}
+
+# A day either side: enough for a venue that lets people in the evening before.
+CHECK_IN_MAX_MINUTES = 24 * 60
 
 TIME_ZONES = [
     ("Asia/Shanghai", _("China (Beijing time)")),
@@ -196,6 +199,24 @@ class EventPage(RoutablePageMixin, Page):
     ask_company = models.BooleanField(_("ask for the company"), default=False)
     ask_role = models.BooleanField(_("ask for the job role"), default=False)
     ask_note = models.BooleanField(_("ask for a note"), default=False)
+    check_in_opens_before = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before the start)"),
+        default=120,
+        validators=[MaxValueValidator(CHECK_IN_MAX_MINUTES)],
+        help_text=_(
+            "Codes are accepted at the door from this many minutes before the start. "
+            "Earlier scans are refused and record nothing."
+        ),
+    )
+    check_in_closes_after = models.PositiveSmallIntegerField(
+        _("check-in closes (minutes after the end)"),
+        default=0,
+        validators=[MaxValueValidator(CHECK_IN_MAX_MINUTES)],
+        help_text=_(
+            "0 closes check-in when the event ends. Later, staff record attendance on the "
+            "event's Attendance page instead."
+        ),
+    )
 
     # State set by services, never by the page editor nor restored from a revision.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
@@ -242,6 +263,14 @@ class EventPage(RoutablePageMixin, Page):
                 ),
             ],
             heading=_("Seats and sign-up"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("check_in_opens_before"), FieldPanel("check_in_closes_after")]
+                ),
+            ],
+            heading=_("Check-in at the door"),
         ),
         FieldPanel("description"),
         FieldPanel("agenda"),
@@ -335,6 +364,23 @@ class EventPage(RoutablePageMixin, Page):
     def has_ended(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.end
 
+    @property
+    def check_in_opens_at(self) -> datetime:
+        return self.start - timedelta(minutes=self.check_in_opens_before)
+
+    @property
+    def check_in_closes_at(self) -> datetime:
+        return self.end + timedelta(minutes=self.check_in_closes_after)
+
+    def check_in_window(self, now: datetime | None = None) -> str:
+        """Where `now` falls against the check-in window: "early", "open" or "closed"."""
+        now = now or timezone.now()
+        if now < self.check_in_opens_at:
+            return "early"
+        if now > self.check_in_closes_at:
+            return "closed"
+        return "open"
+
     def schedule(self) -> dict:
         """What attendees plan around; a change to it after publishing is announced to them."""
         return {
@@ -369,6 +415,12 @@ class EventPage(RoutablePageMixin, Page):
         from . import views
 
         return views.check_in(request, self)
+
+    @path("check-in/undo/", name="check_in_undo")
+    def check_in_undo_route(self, request):
+        from . import views
+
+        return views.undo_check_in(request, self)
 
     @path("rate/", name="rate")
     def rate_route(self, request):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import EventFilterForm, RatingForm, RegistrationForm
 from .models import (
+    AttendanceChange,
     EventIndexPage,
     EventLecturer,
     EventPage,
@@ -333,3 +334,13 @@ def check_in_context(event: EventPage, query: str = "") -> dict:
         "recent": recent,
         "query": query,
     }
+
+
+def attendance_changes(event: EventPage, limit: int = 100) -> list[AttendanceChange]:
+    """The event's attendance audit trail, latest first: check-ins, undone check-ins, staff
+    recording."""
+    return list(
+        AttendanceChange.objects.filter(registration__event_id=event.pk)
+        .select_related("registration__user")
+        .order_by("-at", "-pk")[:limit]
+    )

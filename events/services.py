@@ -26,12 +26,20 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
-from .models import Audience, EventPage, Notification, Registration, SessionRating
+from .models import (
+    AttendanceChange,
+    Audience,
+    EventPage,
+    Notification,
+    Registration,
+    SessionRating,
+)
 
 Status = Registration.Status
 Attendance = Registration.Attendance
@@ -84,6 +92,10 @@ class CheckInRefused(EventError):
 
 class InvalidCode(CheckInRefused):
     status = 400
+
+
+class OutsideCheckInWindow(CheckInRefused):
+    """A code shown before check-in opens or after it closed: nothing is recorded."""
 
 
 class AttendanceNotOpen(EventError):
@@ -295,8 +307,11 @@ def cancel(registration: Registration) -> Registration:
             _("The event has started; registrations can no longer be cancelled."),
             registration=registration,
         )
-    if registration.checked_in_at:
-        raise NotCancellable(_("You are already checked in."), registration=registration)
+    if registration.checked_in_at or registration.attended:
+        raise NotCancellable(
+            _("You are already checked in, so this registration can no longer be cancelled."),
+            registration=registration,
+        )
     held_seat = registration.status in Registration.HOLDS_SEAT
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
@@ -493,6 +508,7 @@ def _check_in(event: EventPage, registration: Registration, by: User) -> CheckIn
             registration, already=True, at=registration.checked_in_at, by=registration.checked_in_by
         )
     now = timezone.now()
+    _check_window(event, registration, now)
     previous = registration.attendance
     registration.attendance = Attendance.ATTENDED
     registration.checked_in_at = now
@@ -508,8 +524,51 @@ def _check_in(event: EventPage, registration: Registration, by: User) -> CheckIn
             "attendance_recorded_by",
         ]
     )
+    _audit(registration, AttendanceChange.Action.CHECKED_IN, previous, by=by, at=now)
     _announce_attendance(registration, previous)
     return CheckIn(registration, already=False, at=now, by=by)
+
+
+def _check_window(event: EventPage, registration: Registration, now: datetime) -> None:
+    """Refuse a check-in outside the event's window: a code shown days early proves nothing."""
+    window = event.check_in_window(now)
+    if window == "open":
+        return
+    moment = event.check_in_opens_at if window == "early" else event.check_in_closes_at
+    local = timezone.localtime(moment, event.tzinfo)
+    when = {"time": time_format(local, "H:i"), "date": date_format(local, "MONTH_DAY_FORMAT")}
+    if window == "early":
+        message = _("Check-in opens at %(time)s on %(date)s.") % when
+    else:
+        message = (
+            _("Check-in closed at %(time)s on %(date)s.") % when
+            + " "
+            + _("Staff can still record attendance on the event's Attendance page.")
+        )
+    raise OutsideCheckInWindow(message, registration=registration)
+
+
+def _audit(
+    registration: Registration,
+    action: str,
+    before: str,
+    *,
+    by: User | None,
+    at: datetime,
+    checked_in_at: datetime | None = None,
+    reason: str = "",
+) -> AttendanceChange:
+    return AttendanceChange.objects.create(
+        registration=registration,
+        action=action,
+        attendance_before=before,
+        attendance_after=registration.attendance,
+        checked_in_at=checked_in_at,
+        by=by,
+        by_name=str(by)[:150] if by else "",
+        at=at,
+        reason=reason.strip()[:300],
+    )
 
 
 def _announce_attendance(registration: Registration, previous: str) -> None:
@@ -524,12 +583,75 @@ def _announce_attendance(registration: Registration, previous: str) -> None:
     )
 
 
+def undo_check_in(
+    event: EventPage, registration_id: int, *, by: User, reason: str = ""
+) -> Registration:
+    """Staff take back a check-in made by mistake (the wrong code scanned, a person who left).
+
+    The registration stays confirmed and loses its attendance; the audit trail keeps who checked
+    in, when, and who undid it. Readers of attendance (certification's requirement counts, the
+    team and staff reports) query it live, so the undone attendance stops counting at once; the
+    attendance_recorded signal announces the change so certification re-checks the person.
+    A certificate already issued on the strength of this attendance is NOT revoked here:
+    revoking is an officer's decision, with its own audit entry in certification.
+    """
+    with transaction.atomic():
+        # The registration row guards "one check-in, one audit entry": a scan of the same code
+        # at the same moment waits for this undo and then sees it.
+        registration = _locked_registration(Q(pk=registration_id, event_id=event.pk))
+        if registration is None:
+            raise InvalidCode(_("No such registration at this event."))
+        name = str(registration.user)
+        if not registration.checked_in_at:
+            raise CheckInRefused(
+                _("%(name)s is not checked in.") % {"name": name}, registration=registration
+            )
+        if registration.status != Status.CONFIRMED:
+            raise CheckInRefused(
+                _("%(name)s has no confirmed seat (%(status)s).")
+                % {"name": name, "status": registration.get_status_display()},
+                registration=registration,
+            )
+        now = timezone.now()
+        previous, checked_in_at = registration.attendance, registration.checked_in_at
+        # Once staff closed the attendance, everyone not marked counts as a no-show; an undone
+        # check-in joins them rather than reopening the question.
+        registration.attendance = Attendance.NO_SHOW if event.attendance_closed_at else ""
+        registration.checked_in_at = None
+        registration.checked_in_by = None
+        registration.attendance_recorded_at = now
+        registration.attendance_recorded_by = by
+        registration.save(
+            update_fields=[
+                "attendance",
+                "checked_in_at",
+                "checked_in_by",
+                "attendance_recorded_at",
+                "attendance_recorded_by",
+            ]
+        )
+        _audit(
+            registration,
+            AttendanceChange.Action.UNDONE,
+            previous,
+            by=by,
+            at=now,
+            checked_in_at=checked_in_at,
+            reason=reason,
+        )
+        if registration.attendance != previous:
+            _announce_attendance(registration, previous)
+    return registration
+
+
 @transaction.atomic
 def record_attendance(
     event: EventPage, statuses: dict[int, str], *, by: User, close: bool = False
 ) -> int:
     """Staff set attended / partially attended / no-show after the event has started.
 
+    This is the one way to mark attendance outside the check-in window (the door refuses codes
+    after it closes): staff recording it after the event, each change in the audit trail.
     `statuses` maps registration ids (confirmed, of this event) to a status or "" (not known).
     With `close`, everyone still unmarked counts as a no-show and, the first time, the event's
     lecturers are credited with the session and attendees of a lecturer-led session are asked to
@@ -549,7 +671,7 @@ def record_attendance(
     confirmed = Registration.objects.select_for_update(of=("self",)).filter(
         event_id=event.pk, status=Status.CONFIRMED
     )
-    changed = []
+    changed, audit = [], []
     for registration in confirmed:
         new = statuses.get(registration.pk, registration.attendance)
         if close and not new:
@@ -562,9 +684,21 @@ def record_attendance(
         registration.attendance_recorded_by = by
         changed.append(registration)
         _announce_attendance(registration, previous)
+        audit.append(
+            AttendanceChange(
+                registration=registration,
+                action=AttendanceChange.Action.RECORDED,
+                attendance_before=previous,
+                attendance_after=new,
+                by=by,
+                by_name=str(by)[:150],
+                at=now,
+            )
+        )
     Registration.objects.bulk_update(
         changed, ["attendance", "attendance_recorded_at", "attendance_recorded_by"]
     )
+    AttendanceChange.objects.bulk_create(audit)
     if close and event.attendance_closed_at is None:
         EventPage.objects.filter(pk=event.pk).update(attendance_closed_at=now)
         for link in event.lecturer_links.select_related("lecturer"):

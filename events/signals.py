@@ -5,7 +5,9 @@ committed data and may enqueue work of its own.
 
     attendance_recorded(sender=Registration, registration, attendance, previous)
         A registration's attendance changed: checked in at the door, or set by staff to
-        "attended", "partial" or "no_show" ("" when staff cleared it). `previous` is the old value.
+        "attended", "partial" or "no_show" ("" when staff cleared it or undid a check-in).
+        `previous` is the old value. Receivers recompute from events_attended rather than
+        count signals, so a reversal needs nothing special from them.
 
     session_taught(sender=EventPage, event, lecturer)
         Staff closed the attendance of an event `lecturer` (a LecturerProfile) was assigned to:

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +26,13 @@ from academy.headers import permissions_policy
 from academy.templatetags.academy_tags import reader_script
 
 from . import ics, selectors, services
-from .forms import CheckInForm, CheckInSearchForm, RatingForm, RegistrationForm
+from .forms import (
+    CheckInForm,
+    CheckInSearchForm,
+    RatingForm,
+    RegistrationForm,
+    UndoCheckInForm,
+)
 from .models import EventIndexPage, EventPage, Registration
 from .templatetags.events_tags import event_time
 
@@ -287,8 +294,6 @@ def check_in(request, event: EventPage):
                 {"outcome": "forbidden", "message": _("Event staff only.")}, status=403
             )
         return refusal
-    search = CheckInSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     form = CheckInForm()
     result, status = None, 200
     if request.method == "POST":
@@ -296,16 +301,60 @@ def check_in(request, event: EventPage):
         if _wants_json(request):
             counts = selectors.check_in_counts(event)
             return JsonResponse({**result, "checked_in_count": counts["checked_in"]}, status=status)
+    return _door(request, event, form=form, result=result, status=status)
+
+
+def _door(request, event: EventPage, *, form=None, result=None, status: int = 200):
+    """The check-in page: the scan box, its latest result, the search and the latest check-ins."""
+    # The forms post to the door's own path, whichever of its routes (…/check-in/ or
+    # …/check-in/undo/) answered, and keep the language prefix the page was opened under.
+    door_url = request.path.removesuffix("undo/")
+    search = CheckInSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     context = {
         "page": event,
         "self": event,
         "event": event,
-        "form": form,
+        "form": form or CheckInForm(),
         "search_form": search if search.is_bound else CheckInSearchForm(),
         "result": result,
+        "window": event.check_in_window(),
+        "door_url": door_url,
         **selectors.check_in_context(event, query),
     }
     return TemplateResponse(request, "events/check_in.html", context, status=status)
+
+
+def undo_check_in(request, event: EventPage):
+    """Take back a check-in from the door page's lists (POST registration, optional reason)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if (refusal := _staff_only(request, event)) is not None:
+        return refusal
+    form = UndoCheckInForm(request.POST)
+    if not form.is_valid():
+        message = _("No such registration at this event.")
+        if "reason" in form.errors:
+            message = _("Keep the reason under 300 characters.")
+        return _door(request, event, result={"outcome": "refused", "message": message}, status=400)
+    try:
+        registration = services.undo_check_in(
+            event,
+            form.cleaned_data["registration"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.EventError as error:
+        result = {"outcome": "refused", "message": str(error.message)}
+        return _door(request, event, result=result, status=error.status)
+    messages.success(
+        request,
+        _("The check-in of %(name)s is undone: they no longer count as attended.")
+        % {"name": registration.user},
+    )
+    query = request.GET.get("q", "")[:80]
+    door_url = request.path.removesuffix("undo/")
+    return HttpResponseRedirect(door_url + (f"?{urlencode({'q': query})}" if query else ""))
 
 
 def _check_in_post(request, event: EventPage):
@@ -332,6 +381,9 @@ def _check_in_post(request, event: EventPage):
                 "message": str(error.message),
                 "name": str(registration.user) if registration else "",
                 "code": registration.display_code if registration else "",
+                "reason": "outside_window"
+                if isinstance(error, services.OutsideCheckInWindow)
+                else "",
             },
             error.status,
             form,

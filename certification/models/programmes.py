@@ -336,10 +336,11 @@ class ApprovalApplication(models.Model):
         on_delete=models.CASCADE,
         related_name="certification_applications",
     )
+    # PROTECT: an officer's decision on an application is part of the programme's record.
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     statement = models.TextField(_("statement"), blank=True)
@@ -397,16 +398,17 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # PROTECT both: what the audit log describes cannot be deleted from under it.
     certificate = models.ForeignKey(
         Certificate,
         verbose_name=_("certificate"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), null=True, on_delete=models.CASCADE
+        Programme, verbose_name=_("programme"), null=True, on_delete=models.PROTECT
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -61,6 +61,13 @@ def event_time(value: datetime | None, event) -> str:
 
 
 @register.filter
+def event_day(value: datetime | None, event) -> str:
+    """A moment's day in the event's zone, without the year: 12月12日 / December 12."""
+    local = _local(event, value)
+    return date_format(local, "MONTH_DAY_FORMAT") if local else ""
+
+
+@register.filter
 def day_of_month(event) -> str:
     return str(event.local_start.day)
 

@@ -1,9 +1,11 @@
 """Offline events in a real browser: a member signs up and gets the QR code; staff check them in."""
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -56,25 +58,55 @@ def test_member_signs_up_gets_the_mail_and_qr_and_staff_check_them_in(page: Page
 
     page.context.clear_cookies()
     log_in(page, base, "events@example.com")
-    page.goto(base + f"/en/events/{SESSION}/check-in/")
+    door = base + f"/en/events/{SESSION}/check-in/"
+    page.goto(door)
     expect(page.locator("h1")).to_contain_text("品牌商城小程序")
+    # Three weeks early the door refuses the code in words and records nothing.
     page.get_by_label("QR code or check-in code").fill(registration.display_code)
     page.get_by_role("button", name="Check in", exact=True).click()
-
     result = page.locator("#check-in-result")
-    expect(result).to_contain_text("李娜 is checked in at")
-    expect(result).to_contain_text("attended")
-    expect(page.locator("#checked-in-count")).to_have_text("1")
-    assert serious_axe_problems(page) == []
+    expect(result).to_contain_text("Check-in opens at 07:30 on")
+    expect(result).to_have_class(re.compile("ev-result--refused"))
     registration.refresh_from_db()
-    assert registration.attendance == "attended" and registration.checked_in_by.email == (
-        "events@example.com"
-    )
+    assert registration.checked_in_at is None and registration.attendance == ""
 
-    # Scanning the same code again says when it was first used.
-    page.get_by_label("QR code or check-in code").fill(registration.display_code)
-    page.get_by_role("button", name="Check in", exact=True).click()
-    expect(result).to_contain_text("already checked in at")
+    # On the day, half an hour before the start (the server's clock; sessions made from then on).
+    with time_machine.travel(registration.event.start - timedelta(minutes=30), tick=True):
+        page.context.clear_cookies()
+        log_in(page, base, "events@example.com")
+        page.goto(door)
+        page.get_by_label("QR code or check-in code").fill(registration.display_code)
+        page.get_by_role("button", name="Check in", exact=True).click()
+
+        expect(result).to_contain_text("李娜 is checked in at")
+        expect(result).to_contain_text("attended")
+        expect(result).to_have_class(re.compile("ev-result--checked_in"))
+        expect(page.locator("#checked-in-count")).to_have_text("1")
+        assert serious_axe_problems(page) == []
+        registration.refresh_from_db()
+        assert registration.attendance == "attended" and registration.checked_in_by.email == (
+            "events@example.com"
+        )
+
+        # Scanning the same code again says when, by whom, in the warning colour.
+        page.get_by_label("QR code or check-in code").fill(registration.display_code)
+        page.get_by_role("button", name="Check in", exact=True).click()
+        expect(result).to_contain_text("already checked in at")
+        expect(result).to_contain_text("by 周活动")
+        expect(result).to_have_class(re.compile("ev-result--already"))
+
+        # A mistaken check-in is undone from the latest check-ins, with a reason.
+        page.reload()
+        recent = page.get_by_role("region", name="Latest check-ins")
+        recent.locator("summary", has_text="Undo").click()
+        recent.get_by_label("Reason (optional)").fill("扫错了人")
+        recent.get_by_role("button", name="Undo check-in").click()
+        expect(page.locator(".message-list")).to_contain_text("李娜 is undone")
+        expect(page.locator("#checked-in-count")).to_have_text("0")
+        assert serious_axe_problems(page) == []
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None and registration.attendance == ""
+    assert registration.attendance_changes.filter(action="undone", reason="扫错了人").exists()
 
 
 def test_event_pages_work_on_a_phone_without_javascript(browser, demo_events):

@@ -39,8 +39,9 @@ def test_csv_export_has_attendance(staff_client, staff, event_factory, people):
     event = event_factory(title="上海工作坊", start=timezone.now() + timedelta(hours=1))
     came, missed = people(2)
     seats = [services.register(user, event)[0] for user in (came, missed)]
-    with time_machine.travel(event.end + timedelta(hours=1)):
+    with time_machine.travel(event.start + timedelta(minutes=5)):
         services.check_in(event, seats[0].code, by=staff)
+    with time_machine.travel(event.end + timedelta(hours=1)):
         services.record_attendance(event, {}, by=staff, close=True)
     response = staff_client.get("/admin/event_registrations/", {"event": event.pk, "export": "csv"})
     assert response.status_code == 200
@@ -69,8 +70,14 @@ def test_registrations_cannot_be_added_or_edited_in_the_admin(client, event, use
     assert client.get(f"/admin/event_registrations/inspect/{registration.pk}/").status_code == 200
     assert client.get("/admin/event_registrations/new/").status_code == 302
     assert client.get(f"/admin/event_registrations/edit/{registration.pk}/").status_code == 302
+    # Nor can attendance be set here, around the check-in window and the audit trail.
+    edit = client.post(
+        f"/admin/event_registrations/edit/{registration.pk}/", {"attendance": "attended"}
+    )
+    assert edit.status_code == 302
     assert client.post(f"/admin/event_registrations/delete/{registration.pk}/").status_code == 302
-    assert Registration.objects.filter(pk=registration.pk).exists()
+    registration.refresh_from_db()
+    assert registration.attendance == "" and not registration.attendance_changes.exists()
 
 
 def test_other_staff_and_members_see_no_registrations(client, db):
@@ -187,6 +194,8 @@ def test_event_editor_opens_and_times_are_typed_in_the_events_time_zone(client, 
         "end": "2027-04-01 17:00",
         "capacity": "20",
         "claim_window_hours": "0",
+        "check_in_opens_before": "120",
+        "check_in_closes_after": "0",
         "agenda-count": "0",
         "lecturer_links-TOTAL_FORMS": "0",
         "lecturer_links-INITIAL_FORMS": "0",

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from events import services, signals
-from events.models import EventKind, Notification, Registration
+from events.models import AttendanceChange, EventKind, Notification, Registration
 from tests.events.factories import path_of
 from tests.factories import LecturerProfileFactory
 
@@ -53,6 +53,35 @@ def test_attendance_is_recorded_after_the_start_only(session, seats, staff):
     assert seats[1].attendance == Attendance.PARTIAL and seats[1].attendance_recorded_by == staff
 
 
+def test_staff_record_attendance_after_the_event_audited(staff_client, session, seats, staff):
+    """The door is closed after the event; staff still record who came, and the trail says who
+    recorded what, when."""
+    with after(session, hours=6), pytest.raises(services.OutsideCheckInWindow):
+        services.check_in(session, seats[0].code, by=staff)
+    url = f"/admin/events/{session.pk}/attendance/"
+    recorded_at = session.start + timedelta(hours=6)
+    with time_machine.travel(recorded_at, tick=False):
+        response = staff_client.post(
+            url, {f"r{seats[0].pk}": Attendance.ATTENDED, f"r{seats[1].pk}": Attendance.NO_SHOW}
+        )
+    assert response.status_code == 302
+    assert list(services.events_attended(seats[0].user)) == [session]
+    entries = AttendanceChange.objects.filter(registration__event=session).order_by("pk")
+    assert [
+        (e.registration_id, e.action, e.attendance_before, e.attendance_after) for e in entries
+    ] == [
+        (seats[0].pk, "recorded", "", "attended"),
+        (seats[1].pk, "recorded", "", "no_show"),
+    ]
+    assert {(e.by, e.by_name, e.at) for e in entries} == {(staff, str(staff), recorded_at)}
+    history = staff_client.get(url).content.decode()
+    assert str(seats[0].user) in history and str(staff) in history
+    # Saving the same statuses again changes nothing and adds nothing to the trail.
+    with after(session, hours=7):
+        services.record_attendance(session, {seats[0].pk: Attendance.ATTENDED}, by=staff)
+    assert entries.count() == 2
+
+
 def test_unknown_status_is_refused(session, seats, staff):
     with after(session), pytest.raises(services.InvalidInput):
         services.record_attendance(session, {seats[0].pk: "maybe"}, by=staff)
@@ -72,8 +101,9 @@ def test_closing_marks_the_rest_no_show_credits_lecturers_and_asks_for_ratings(
     signals.session_taught.connect(receiver)
     signals.attendance_recorded.connect(recorder)
     try:
-        with after(session):
+        with after(session, hours=1):
             services.check_in(session, seats[0].code, by=staff)
+        with after(session):
             outbox.clear()
             committed(
                 services.record_attendance,

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from academy.models import HomePage, LecturerProfile
 from events import demo, services
-from events.models import EventPage, Registration, SessionRating
+from events.models import AttendanceChange, EventPage, Registration, SessionRating
 
 
 def test_demo_events_tell_the_story_and_seed_idempotently(db):
@@ -39,6 +39,19 @@ def test_demo_events_tell_the_story_and_seed_idempotently(db):
     past = [e for e in EventPage.objects.live() if e.has_ended()]
     assert past and past[0].attendance_closed_at
     assert past[0].registrations.filter(attendance="attended").exists()
+    # Door check-ins happened inside the check-in window, by the demo's event staff, and the
+    # audit trail has each of them and the staff's recording after the event.
+    checked_in = past[0].registrations.filter(checked_in_at__isnull=False)
+    assert checked_in.exists()
+    assert all(
+        past[0].check_in_window(r.checked_in_at) == "open"
+        and r.checked_in_by.email == "events@example.com"
+        for r in checked_in.select_related("checked_in_by")
+    )
+    assert not checked_in.exclude(attendance_changes__action="checked_in").exists()
+    assert AttendanceChange.objects.filter(
+        registration__event=past[0], action="recorded", by__email="events@example.com"
+    ).exists()
     assert services.lecturer_ratings(lecturer).count > 0
     member = Registration.objects.filter(user__email="member@example.com")
     assert member.filter(status="confirmed").count() == 2

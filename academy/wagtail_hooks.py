@@ -1,0 +1,39 @@
+"""Admin hooks of the academy shell: every delete the Wagtail admin offers first checks that no
+record the academy keeps would go with it (academy/records.py explains the rule)."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.models import Page
+
+from . import records
+
+
+@hooks.register("before_delete_page")
+def keep_records_of_page(request, page):
+    return records.refuse_deleting_pages(request, [page])
+
+
+@hooks.register("before_bulk_action")
+def keep_records_in_bulk_delete(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or not objects:
+        return None
+    back = action_class_instance.next_url
+    if isinstance(objects[0], Page):
+        return records.refuse_deleting_pages(request, objects, back)
+    instead = _DEACTIVATE() if isinstance(objects[0], get_user_model()) else ""
+    return records.refuse_deleting(request, objects, back, instead=instead)
+
+
+@hooks.register("before_delete_snippet")
+def keep_records_of_snippet(request, instances):
+    return records.refuse_deleting(request, instances)
+
+
+@hooks.register("before_delete_user")
+def keep_records_of_user(request, user):
+    return records.refuse_deleting(request, [user], instead=_DEACTIVATE())
+
+
+def _DEACTIVATE():
+    return _("Deactivate the account instead: the person can no longer sign in.")
