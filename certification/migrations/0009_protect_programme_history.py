@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0006_exam_officer_permissions'),
+        ('certification', '0008_existing_certificates_status_entries'),
     ]
 
     operations = [
