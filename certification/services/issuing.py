@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from academy import outbox
 from academy.models import LecturerProfile
 
 from .. import pdf, signing
@@ -520,7 +521,7 @@ def start_bulk_issue(programme: Programme, holder_ids: list[int], *, by) -> Bulk
     bulk = BulkIssue.objects.create(
         programme=programme, requested_by=by, holder_ids=sorted(set(holder_ids))
     )
-    transaction.on_commit(lambda: tasks.run_bulk_issue.delay(bulk.pk))
+    outbox.enqueue(tasks.run_bulk_issue, bulk.pk)
     return bulk
 
 

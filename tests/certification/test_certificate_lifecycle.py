@@ -61,14 +61,17 @@ def test_authorisations_follow_valid_certificates():
     assert LecturerProfile.objects.get(pk=profile.pk).authorised_topics == []
 
 
-def test_reminders_60_30_7_days_then_expiry():
+def test_reminders_60_30_7_days_then_expiry(django_capture_on_commit_callbacks):
     holder = UserFactory()
     certificate = award(holder, simple_programme(validity_months=12))
     mail.outbox.clear()
     expires = certificate.expires_at
     sent = []
     for days_before in (61, 59, 45, 29, 20, 6, 3):
-        with time_machine.travel(expires - timedelta(days=days_before), tick=False):
+        with (
+            time_machine.travel(expires - timedelta(days=days_before), tick=False),
+            django_capture_on_commit_callbacks(execute=True),  # the reminders leave the outbox
+        ):
             daily_certificate_lifecycle()
         sent.append(len(mail.outbox))
     # One reminder when crossing 60, 30 and 7 days; nothing in between.
@@ -82,10 +85,13 @@ def test_reminders_60_30_7_days_then_expiry():
     assert AuditEntry.objects.filter(action="expired", certificate=certificate).exists()
 
 
-def test_missed_reminders_do_not_arrive_out_of_order():
+def test_missed_reminders_do_not_arrive_out_of_order(django_capture_on_commit_callbacks):
     certificate = award(UserFactory(), simple_programme(validity_months=12))
     mail.outbox.clear()
-    with time_machine.travel(certificate.expires_at - timedelta(days=5), tick=False):
+    with (
+        time_machine.travel(certificate.expires_at - timedelta(days=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         daily_certificate_lifecycle()
         daily_certificate_lifecycle()
     assert len(mail.outbox) == 1
