@@ -97,11 +97,13 @@ def _free_port() -> int:
 def _use_broker(url: str, *, eager: bool) -> None:
     from academy import celery_app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    if os.environ.get("CELERY_BROKER_URL"):
+        os.environ["CELERY_BROKER_URL"] = url
     celery_app.conf.broker_url = url
     celery_app.conf.task_always_eager = eager
-    # The app keeps a pool of broker connections (and producers on it) made from the old URL.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # The app keeps its pools of broker connections and producers for the old URL: drop them
+    # (kombu keeps them per URL, so coming back to a URL finds its pools again).
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -113,7 +115,7 @@ def broker_down():
     Yields a function that brings the configured broker back (on `make test-services`)."""
     from academy import celery_app
 
-    url, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    url, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager  # env var first
     _use_broker(f"redis://127.0.0.1:{_free_port()}/0", eager=False)
 
     def restore():
