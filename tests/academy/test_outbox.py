@@ -284,3 +284,51 @@ def test_staff_see_the_outbox_read_only_with_filters(client):
 def test_members_do_not_see_the_outbox(client):
     client.force_login(UserFactory())
     assert client.get("/admin/outbox_tasks/").status_code == 302
+
+
+# --- real concurrency (PostgreSQL) -----------------------------------------------------------
+
+
+@pytest.mark.services
+def test_two_relays_in_parallel_on_postgresql_send_each_row_once(transactional_db, monkeypatch):
+    import threading
+
+    from django.db import connection, connections
+
+    from academy import celery_app
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent relays need PostgreSQL (make test-services)")
+    user = UserFactory()
+    rows = OutboxTask.objects.bulk_create(
+        OutboxTask(task=send_welcome_email.name, args=[user.pk], available_at=timezone.now())
+        for _ in range(40)
+    )
+    sent, lock = [], threading.Lock()
+
+    def slow_broker(self, args=None, kwargs=None, task_id=None, **options):
+        time.sleep(0.01)  # the other relay runs meanwhile
+        with lock:
+            sent.append(task_id)
+
+    monkeypatch.setattr("celery.app.task.Task.apply_async", slow_broker)
+    celery_app.conf.task_always_eager = False
+    start = threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            outbox.relay()
+        finally:
+            connections.close_all()
+
+    try:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert sorted(sent) == sorted(f"outbox-{row.pk}" for row in rows)
+    assert not OutboxTask.objects.filter(sent_at__isnull=True).exists()
