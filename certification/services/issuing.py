@@ -454,6 +454,11 @@ def renew_due(now: datetime | None = None) -> list[Certificate]:
             result = issue_certificate(certificate.holder, programme)
         except RequirementsNotMet:
             continue
+        except Exception:  # noqa: BLE001 — one holder's failure must not stop everyone's renewal
+            # Signing or the mail server failed for this holder: logged, and the rest of the batch
+            # (and the day's reminders after it) still runs.
+            logger.exception("Renewing certificate %s failed", certificate.serial)
+            continue
         if result.created:
             renewed.append(result.certificate)
     return renewed

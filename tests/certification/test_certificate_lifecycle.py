@@ -133,6 +133,41 @@ def test_daily_job_renews_qualifying_holders_inside_the_window():
     assert other.status == "valid"
 
 
+def test_one_holders_failure_is_logged_and_does_not_stop_the_daily_renewals(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPServerDisconnected
+
+    exam = make_exam()
+    programme = simple_programme(exam, renewal_window_days=45)
+    unlucky, lucky = UserFactory(), UserFactory()
+    for user in (unlucky, lucky):
+        pass_exam(user, exam)
+    first = issuing.issue_certificate(unlucky, programme).certificate
+    second = issuing.issue_certificate(lucky, programme).certificate
+    publish = issuing.publish
+
+    def mail_server_drops_one(certificate, **kwargs):
+        if certificate.holder_id == unlucky.pk:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return publish(certificate, **kwargs)
+
+    monkeypatch.setattr(issuing, "publish", mail_server_drops_one)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(second.expires_at - timedelta(days=40), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = daily_certificate_lifecycle()
+    assert result["renewed"] == 1
+    second.refresh_from_db()
+    assert second.status == "superseded" and second.superseded_by.cycle == 2
+    assert f"Renewing certificate {first.serial} failed" in caplog.text
+    assert "SMTPServerDisconnected" in caplog.text
+    # The batch went on after the failure: the other holder got the renewed certificate's mail.
+    assert [m.to for m in mail.outbox] == [[lucky.email]]
+
+
 def test_expired_holder_who_qualifies_again_gets_a_new_cycle():
     exam = make_exam()
     programme = simple_programme(exam)
