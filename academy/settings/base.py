@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "academy.locks.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -114,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # PostgreSQL's JIT compiles a plan it estimates as expensive: the learning report's query
     # (0.3 s to run) spent 1.5 s compiling at 10,000 users. Web queries are short: keep it off.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# PostgreSQL: how long a service waits for a row lock before the person sees "busy, please try
+# again" (409) — academy/locks.py. SQLite bounds its wait with the "timeout" option above.
+DATABASE_LOCK_TIMEOUT = env("DATABASE_LOCK_TIMEOUT", default="3s")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "academy.User"
 
