@@ -1,6 +1,7 @@
 """The transactional outbox (academy/outbox.py): a task is recorded with the change that needs it,
 sent after commit, and relayed later when it could not be sent; never sent twice at once."""
 
+import os
 import time
 from datetime import timedelta
 from io import StringIO
@@ -290,15 +291,19 @@ def test_members_do_not_see_the_outbox(client):
 
 
 @pytest.mark.services
-def test_two_relays_in_parallel_on_postgresql_send_each_row_once(transactional_db, monkeypatch):
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent relays need PostgreSQL (make test-services)",
+)
+def test_two_relays_in_parallel_on_postgresql_send_each_row_once(
+    transactional_db, django_db_serialized_rollback, monkeypatch
+):
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
     from academy import celery_app
 
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent relays need PostgreSQL (make test-services)")
     user = UserFactory()
     rows = OutboxTask.objects.bulk_create(
         OutboxTask(task=send_welcome_email.name, args=[user.pk], available_at=timezone.now())
