@@ -7,7 +7,8 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Provider Academy")
 
     def ready(self):
-        from . import search, signals  # noqa: F401  (signals keep the search index current)
+        # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
+        from . import locks, search, signals  # noqa: F401
         from .models import StandardPage
 
         search.register(StandardPage, kind=_("Article"), fields=["intro", "body"])

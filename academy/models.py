@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -353,3 +354,55 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Outbox (academy/outbox.py) ---------------------------------------------------------------------
+
+
+class OutboxTask(models.Model):
+    """A Celery task that a committed change needs, recorded in that change's own transaction.
+
+    Written by `academy.outbox.enqueue`, sent to the broker after commit, and re-sent by the relay
+    until the broker has it: a broker outage delays follow-up work, never loses it.
+    """
+
+    task = models.CharField(_("task"), max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    available_at = models.DateTimeField(
+        _("next attempt"), default=timezone.now, help_text="The relay leaves it alone until then."
+    )
+    claimed_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text="A process is sending it; another may take it over once this has passed.",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
+        indexes = [
+            # The relay's and /healthz's question: which unsent rows are due, oldest first.
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent_by_due",
+            ),
+            models.Index(fields=["sent_at"], name="outbox_by_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"
+
+    def state_display(self) -> str:
+        return _("Sent") if self.sent_at else _("Not sent yet")
+
+    @property
+    def celery_task_id(self) -> str:
+        # Every publication of one row carries the same id, so a duplicate is recognisable.
+        return f"outbox-{self.pk}"

@@ -1,14 +1,13 @@
 """Keeps the search index in step with what is published; welcomes new members."""
 
 from allauth.account.signals import user_signed_up
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import get_language
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from . import search, tasks
+from . import outbox, search, tasks
 
 
 @receiver(page_published)
@@ -28,5 +27,4 @@ def drop_deleted_page(sender, instance, **kwargs):
 
 @receiver(user_signed_up)
 def welcome_new_user(sender, request, user, **kwargs):
-    language = get_language()
-    transaction.on_commit(lambda: tasks.send_welcome_email.delay(user.pk, language))
+    outbox.enqueue(tasks.send_welcome_email, user.pk, get_language())

@@ -1,8 +1,41 @@
-from celery import shared_task
+"""Celery tasks of the academy app: the welcome e-mail and the outbox's relay and purge.
 
-from . import services
+The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
+"""
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.conf import settings
+
+from . import outbox, services
+from .celery import app
+
+app.conf.beat_schedule.update(
+    {
+        "outbox-relay": {"task": "academy.tasks.relay_outbox", "schedule": 30.0},
+        "outbox-purge": {
+            "task": "academy.tasks.purge_outbox",
+            "schedule": crontab(hour=4, minute=20),
+        },
+    }
+)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_welcome_email(user_id: int, language: str | None = None) -> bool:
     return services.send_welcome_email(user_id, language)
+
+
+# Two relays running at once (a slow run overlapping the next beat) are safe: each row is claimed
+# by one of them. expires drops a beat tick that waited longer than the next one.
+@shared_task(ignore_result=True, expires=25)
+def relay_outbox() -> dict:
+    """Send to the broker the follow-up work that could not be sent at commit."""
+    result = outbox.relay()
+    return {"sent": result.sent, "failed": result.failed, "broker_down": result.broker_down}
+
+
+@shared_task(ignore_result=True)
+def purge_outbox() -> int:
+    """Forget rows delivered more than OUTBOX_KEEP_DAYS ago."""
+    return outbox.purge(settings.OUTBOX_KEEP_DAYS)

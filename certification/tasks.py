@@ -6,9 +6,9 @@ The periodic ones are put on Celery beat's schedule from here, so the settings n
 from celery import shared_task
 from celery.schedules import crontab
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.dispatch import receiver
 
+from academy import outbox
 from academy.celery import app
 from courses.signals import course_completed
 from events.signals import attendance_recorded, session_taught
@@ -87,19 +87,18 @@ def daily_certificate_lifecycle() -> dict:
     renewed = issuing.renew_due()
     due = issuing.due_reminders()
     for certificate_id, days in due:
-        send_expiry_reminder.delay(certificate_id, days)
+        outbox.enqueue(send_expiry_reminder, certificate_id, days)
     return {"expired": expired, "renewed": len(renewed), "reminders": len(due)}
 
 
 def _check_later(user) -> None:
     if user is None:
         return
-    user_id = user.pk
-    transaction.on_commit(lambda: check_programmes.delay(user_id))
+    outbox.enqueue(check_programmes, user.pk)
 
 
 # Reactions to the other apps' facts: each may complete a programme. The senders fire after their
-# own commit; on_commit still defers the task should a sender ever fire inside a transaction.
+# own commit; the outbox row then commits on its own (inside a transaction it would join it).
 @receiver(course_completed, dispatch_uid="certification_course_completed")
 def on_course_completed(sender, user=None, **kwargs):
     _check_later(user)

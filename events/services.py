@@ -7,9 +7,9 @@ transaction with BEGIN IMMEDIATE, which takes the database's write lock up front
 sign-ups for the same event never both see "one seat left".
 
 Locks are always taken event first, then registrations, so two services never wait on each other
-in opposite orders. E-mails are enqueued with transaction.on_commit and sent by tasks that record
-each one (Notification), so a rolled-back change sends nothing and a repeated task sends nothing
-twice.
+in opposite orders. E-mails are recorded in the change's transaction (academy.outbox) and sent by
+tasks that record each one (Notification), so a rolled-back change sends nothing, a broker outage
+delays the mail without losing it, and a repeated task sends nothing twice.
 
 Other apps read attendance and sessions taught through `events_attended`, `sessions_taught` and
 `lecturer_ratings`, and react to the signals in signals.py.
@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from academy import outbox
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
@@ -162,7 +163,7 @@ def _lock_event(event_id: int) -> EventPage:
 def _notify(registration: Registration, kind: str, key: str = "") -> None:
     from . import tasks
 
-    transaction.on_commit(partial(tasks.send_notification.delay, registration.pk, kind, key))
+    outbox.enqueue(tasks.send_notification, registration.pk, kind, key)
 
 
 def _check_signup_allowed(user: User, event: EventPage, now: datetime) -> None:

@@ -6,6 +6,7 @@ The periodic ones are put on Celery beat's schedule from here, so the settings n
 from celery import shared_task
 from celery.schedules import crontab
 
+from academy import outbox
 from academy.celery import app
 
 from . import services
@@ -36,7 +37,7 @@ def send_due_reminders() -> int:
     """Queue the day-before reminders that are due; returns how many were queued."""
     ids = list(services.due_reminders().values_list("pk", flat=True))
     for registration_id in ids:
-        send_notification.delay(registration_id, Notification.Kind.REMINDER)
+        outbox.enqueue(send_notification, registration_id, Notification.Kind.REMINDER)
     return len(ids)
 
 

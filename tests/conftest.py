@@ -93,3 +93,44 @@ def celery_worker_process(transactional_db, django_db_serialized_rollback):
         celery_app.conf.task_always_eager = True
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _use_broker(url: str, *, eager: bool) -> None:
+    from academy import celery_app
+
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    if os.environ.get("CELERY_BROKER_URL"):
+        os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.broker_url = url
+    celery_app.conf.task_always_eager = eager
+    # The app keeps its pools of broker connections and producers for the old URL: drop them
+    # (kombu keeps them per URL, so coming back to a URL finds its pools again).
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """Point this process's Celery app at a port nothing listens on, as in a broker outage.
+
+    Yields a function that brings the configured broker back (on `make test-services`)."""
+    from academy import celery_app
+
+    url, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager  # env var first
+    _use_broker(f"redis://127.0.0.1:{_free_port()}/0", eager=False)
+
+    def restore():
+        _use_broker(url, eager=celery_app.conf.task_always_eager)
+
+    try:
+        yield restore
+    finally:
+        _use_broker(url, eager=eager)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "academy.locks.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -120,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # PostgreSQL's JIT compiles a plan it estimates as expensive: the learning report's query
     # (0.3 s to run) spent 1.5 s compiling at 10,000 users. Web queries are short: keep it off.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# PostgreSQL: how long a service waits for a row lock before the person sees "busy, please try
+# again" (409) — academy/locks.py. SQLite bounds its wait with the "timeout" option above.
+DATABASE_LOCK_TIMEOUT = env("DATABASE_LOCK_TIMEOUT", default="3s")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "academy.User"
 
@@ -142,7 +146,7 @@ DATABASE_CACHE_TABLE = "academy_cache"
 
 # --- Celery (academy/celery.py) -----------------------------------------------------------------
 TASKS_USE_BROKER = bool(env("CELERY_BROKER_URL", default=""))
-# Without a broker every task runs in-process at .delay(), so the embedded default needs no server.
+# Without a broker every task runs in-process after commit, so the embedded default needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not TASKS_USE_BROKER
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -161,6 +165,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A user's request publishes its follow-up work after commit (academy/outbox.py) and must not wait
+# on a broker that does not answer: no kombu retries there (the outbox relay retries) and short
+# connection and socket timeouts, for the broker and for the Redis result backend alike.
+CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_TIMEOUT,
+    "max_retries": 0,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT
+# Delivered outbox rows are kept this long for the admin's view, then purged (academy/tasks.py).
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=14)
+# /healthz says "tasks": "degraded" when an undelivered task is older than this (seconds): the
+# broker or the relay (Celery beat) has been down for that long.
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
 CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
 CELERY_BEAT_SCHEDULE: dict = {
     # Wagtail's scheduled publishing (go-live / expiry dates set in the page editor).
@@ -195,6 +216,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- E-mail --------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds before a stalled mail server is given up on (the task is retried), instead of forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="服务商学院 <academy@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

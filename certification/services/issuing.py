@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from academy import outbox
 from academy.models import LecturerProfile
 
 from .. import pdf, signing
@@ -547,6 +548,11 @@ def renew_due(now: datetime | None = None) -> list[Certificate]:
             result = issue_certificate(certificate.holder, programme)
         except RequirementsNotMet:
             continue
+        except Exception:  # noqa: BLE001 — one holder's failure must not stop everyone's renewal
+            # Signing or the mail server failed for this holder: logged, and the rest of the batch
+            # (and the day's reminders after it) still runs.
+            logger.exception("Renewing certificate %s failed", certificate.serial)
+            continue
         if result.created:
             renewed.append(result.certificate)
     return renewed
@@ -614,7 +620,7 @@ def start_bulk_issue(programme: Programme, holder_ids: list[int], *, by) -> Bulk
     bulk = BulkIssue.objects.create(
         programme=programme, requested_by=by, holder_ids=sorted(set(holder_ids))
     )
-    transaction.on_commit(lambda: tasks.run_bulk_issue.delay(bulk.pk))
+    outbox.enqueue(tasks.run_bulk_issue, bulk.pk)
     return bulk
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from academy import outbox
 from academy.models import LecturerProfile
 from courses import services as courses_services
 from events import services as events_services
@@ -327,6 +328,5 @@ def review_application(
     if approve:
         from .. import tasks
 
-        holder_id = application.applicant_id
-        transaction.on_commit(lambda: tasks.check_programmes.delay(holder_id))
+        outbox.enqueue(tasks.check_programmes, application.applicant_id)
     return application

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import outbox
 from academy.models import Membership, Provider
 
 from ..models import Invitation, default_expiry
@@ -69,7 +70,7 @@ def invite(admin: Membership, email: str, role: str = Role.MEMBER) -> Invitation
                 )
         except IntegrityError as exc:  # a concurrent invite of the same address won
             raise GrowthError(_("This address was just invited.")) from exc
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    outbox.enqueue(tasks.send_invitation, invitation.pk)
     return invitation
 
 

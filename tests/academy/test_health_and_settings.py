@@ -1,10 +1,13 @@
 import os
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import OperationalError
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +30,36 @@ def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {**response.json(), "status": "error", "database": "error"}
+
+
+def test_healthz_reports_a_broker_outage_as_degraded_with_the_backlog(client, db, broker_down):
+    from academy import outbox
+    from academy.tasks import send_welcome_email
+
+    outbox.enqueue(send_welcome_email, 1)  # never published: the test's transaction stays open
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 1.5
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "error")
+    assert body["tasks"] == "degraded"
+    assert body["outbox"]["unsent"] == 1 and body["outbox"]["oldest_seconds"] >= 0
+
+
+def test_healthz_is_degraded_when_follow_up_work_waits_too_long(client, db, monkeypatch):
+    from academy import outbox
+    from academy.models import OutboxTask
+
+    monkeypatch.setattr("academy.health.check_broker", lambda: "ok")
+    row = outbox.enqueue("academy.tasks.send_welcome_email", 1)
+    assert client.get("/healthz").json()["tasks"] == "ok"
+    OutboxTask.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    body = client.get("/healthz").json()
+    assert body["tasks"] == "degraded" and body["outbox"]["oldest_seconds"] >= 660
+    OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    body = client.get("/healthz").json()
+    assert body["tasks"] == "ok" and body["outbox"] == {"unsent": 0, "oldest_seconds": None}
 
 
 def _run_manage(args, **env):

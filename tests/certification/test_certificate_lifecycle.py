@@ -61,14 +61,17 @@ def test_authorisations_follow_valid_certificates():
     assert LecturerProfile.objects.get(pk=profile.pk).authorised_topics == []
 
 
-def test_reminders_60_30_7_days_then_expiry():
+def test_reminders_60_30_7_days_then_expiry(django_capture_on_commit_callbacks):
     holder = UserFactory()
     certificate = award(holder, simple_programme(validity_months=12))
     mail.outbox.clear()
     expires = certificate.expires_at
     sent = []
     for days_before in (61, 59, 45, 29, 20, 6, 3):
-        with time_machine.travel(expires - timedelta(days=days_before), tick=False):
+        with (
+            time_machine.travel(expires - timedelta(days=days_before), tick=False),
+            django_capture_on_commit_callbacks(execute=True),  # the reminders leave the outbox
+        ):
             daily_certificate_lifecycle()
         sent.append(len(mail.outbox))
     # One reminder when crossing 60, 30 and 7 days; nothing in between.
@@ -82,10 +85,13 @@ def test_reminders_60_30_7_days_then_expiry():
     assert AuditEntry.objects.filter(action="expired", certificate=certificate).exists()
 
 
-def test_missed_reminders_do_not_arrive_out_of_order():
+def test_missed_reminders_do_not_arrive_out_of_order(django_capture_on_commit_callbacks):
     certificate = award(UserFactory(), simple_programme(validity_months=12))
     mail.outbox.clear()
-    with time_machine.travel(certificate.expires_at - timedelta(days=5), tick=False):
+    with (
+        time_machine.travel(certificate.expires_at - timedelta(days=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         daily_certificate_lifecycle()
         daily_certificate_lifecycle()
     assert len(mail.outbox) == 1
@@ -125,6 +131,41 @@ def test_daily_job_renews_qualifying_holders_inside_the_window():
     other.refresh_from_db()
     assert first.status == "superseded" and first.superseded_by.cycle == 2
     assert other.status == "valid"
+
+
+def test_one_holders_failure_is_logged_and_does_not_stop_the_daily_renewals(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPServerDisconnected
+
+    exam = make_exam()
+    programme = simple_programme(exam, renewal_window_days=45)
+    unlucky, lucky = UserFactory(), UserFactory()
+    for user in (unlucky, lucky):
+        pass_exam(user, exam)
+    first = issuing.issue_certificate(unlucky, programme).certificate
+    second = issuing.issue_certificate(lucky, programme).certificate
+    publish = issuing.publish
+
+    def mail_server_drops_one(certificate, **kwargs):
+        if certificate.holder_id == unlucky.pk:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return publish(certificate, **kwargs)
+
+    monkeypatch.setattr(issuing, "publish", mail_server_drops_one)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(second.expires_at - timedelta(days=40), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = daily_certificate_lifecycle()
+    assert result["renewed"] == 1
+    second.refresh_from_db()
+    assert second.status == "superseded" and second.superseded_by.cycle == 2
+    assert f"Renewing certificate {first.serial} failed" in caplog.text
+    assert "SMTPServerDisconnected" in caplog.text
+    # The batch went on after the failure: the other holder got the renewed certificate's mail.
+    assert [m.to for m in mail.outbox] == [[lucky.email]]
 
 
 def test_expired_holder_who_qualifies_again_gets_a_new_cycle():

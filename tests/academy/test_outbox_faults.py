@@ -1,0 +1,205 @@
+"""Broker down, then back (issue 13): the five everyday actions answer at once with their usual
+page and leave their follow-up work in the outbox; once the broker answers, a real worker does
+each piece of it once — every e-mail goes out once and the earned certificates are issued once.
+
+Runs in `make test-services` (CELERY_BROKER_URL set, PostgreSQL database); skipped otherwise."""
+
+import re
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from academy.models import OutboxTask, User
+from certification.models import Certificate
+from certification.services import exams as exam_services
+from events import checkin
+from events.models import Notification, Registration
+from growth.models import Invitation
+from tests.certification.factories_exams import correct_answers
+from tests.certification.factories_exams import make_exam as make_exam_with_questions
+from tests.certification.factories_programmes import Kind, make_programme, simple_programme
+from tests.conftest import needs_celery_worker
+from tests.events.factories import event_staff, make_event, make_index, path_of
+from tests.factories import UserFactory
+from tests.growth.factories import admin_of
+
+pytestmark = needs_celery_worker
+
+
+@pytest.fixture
+def worker_keys(monkeypatch, settings, tmp_path):
+    """Signing keys the worker subprocess finds through its environment."""
+    for name, file in (
+        ("CERT_SIGNING_KEY", "signer.key.pem"),
+        ("CERT_SIGNING_CERT", "signer.cert.pem"),
+        ("CERT_SIGNING_CHAIN", "ca.cert.pem"),
+    ):
+        monkeypatch.setenv(name, str(tmp_path / file))
+        setattr(settings, name, str(tmp_path / file))
+    call_command("create_signing_keys", stdout=StringIO())
+
+
+@pytest.fixture
+def worker_mail(monkeypatch, tmp_path):
+    """The worker's e-mail, written to files: returns {recipient: number of messages}."""
+    folder = tmp_path / "mail"
+    monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("TEST_EMAIL_FILE_PATH", str(folder))
+
+    def received() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for file in Path(folder).glob("*.log") if folder.exists() else []:
+            for address in re.findall(r"^To: (.+)$", file.read_text(), flags=re.MULTILINE):
+                counts[address.strip()] = counts.get(address.strip(), 0) + 1
+        return counts
+
+    return received
+
+
+def timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def wait_for(condition, what: str, seconds: float = 90):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"the worker did not {what} within {seconds} s"
+        time.sleep(0.3)
+
+
+def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
+    home_page, worker_keys, worker_mail, celery_worker_process, broker_down
+):
+    # --- set the scene (nothing of it sends mail) ---
+    index = make_index(home_page)
+    event = make_event(index)
+    staff = event_staff()
+    attendee = UserFactory(email="attendee@example.com")
+    seat = Registration.objects.create(
+        event=event, user=attendee, status=Registration.Status.CONFIRMED, code="C7000001"
+    )
+    attending = make_programme(requirements=[(1, Kind.EVENTS_ATTENDED, {"count": 1})])
+    exam = make_exam_with_questions(questions=2)
+    examined = simple_programme(exam)
+    candidate = UserFactory(email="candidate@example.com")
+    attempt, _ = exam_services.start(candidate, exam)
+    exam_services.save_answers(attempt.pk, candidate, correct_answers(attempt))
+    registrant = UserFactory(email="registrant@example.com")
+    company_admin = admin_of()
+
+    # --- the broker is down: each action answers with its usual page, at once ---
+    timings = {}
+    with translation.override("en"):
+        anonymous = Client()
+        # The process's first page compiles templates and imports views: not what is measured.
+        assert anonymous.get("/accounts/signup/").status_code == 200
+        response, timings["sign-up"] = timed(
+            lambda: anonymous.post(
+                "/accounts/signup/",
+                {
+                    "display_name": "张伟",
+                    "email": "newcomer@example.com",
+                    "password1": "Str0ng-passphrase!",
+                    "password2": "Str0ng-passphrase!",
+                    "company_choice": "create",
+                    "new_provider_name": "苏州新锐科技有限公司",
+                    "new_provider_city": "苏州",
+                },
+            )
+        )
+        assert response.status_code == 302, response.content[:500]
+
+        client = Client()
+        client.force_login(registrant)
+        response, timings["event registration"] = timed(
+            lambda: client.post(f"/events/{event.slug}/register/")
+        )
+        assert response.status_code == 302
+        assert response["Location"] == f"/events/{event.slug}/#registration"
+
+        client.force_login(candidate)
+        response, timings["exam submit"] = timed(
+            lambda: client.post(reverse("exams:submit", args=[attempt.pk]))
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("exams:result", args=[attempt.pk])
+
+        client.force_login(staff)
+        response, timings["check-in"] = timed(
+            lambda: client.post(
+                path_of(event, "en") + "check-in/",
+                {"code": checkin.token_for(seat)},
+                HTTP_ACCEPT="application/json",
+            )
+        )
+        assert response.status_code == 200 and response.json()["outcome"] == "checked_in"
+
+        client.force_login(company_admin.user)
+        response, timings["team invitation"] = timed(
+            lambda: client.post(
+                "/my-academy/team/invite/", {"email": "invitee@example.com", "role": "member"}
+            )
+        )
+        assert response.status_code == 302
+    print("\nrequest times with the broker down:", {k: f"{v:.3f} s" for k, v in timings.items()})
+    assert all(seconds < 1 for seconds in timings.values()), timings
+
+    # Everything the actions committed is there; their follow-up work waits in the outbox.
+    newcomer = User.objects.get(email="newcomer@example.com")
+    assert newcomer.welcomed_at is None
+    assert Registration.objects.get(event=event, user=registrant).status == "confirmed"
+    assert Invitation.objects.filter(email="invitee@example.com").exists()
+    waiting = OutboxTask.objects.filter(sent_at__isnull=True)
+    assert sorted(waiting.values_list("task", flat=True)) == sorted(
+        [
+            "academy.tasks.send_welcome_email",
+            "events.tasks.send_notification",
+            "certification.tasks.check_programmes",  # the passed exam
+            "certification.tasks.check_programmes",  # the attendance
+            "growth.tasks.send_invitation",
+        ]
+    )
+    assert all(row.attempts == 1 and "refused" in row.last_error for row in waiting)
+    assert not Certificate.objects.exists() and worker_mail() == {}
+
+    # --- the broker is back: the relay delivers, the worker does each piece once ---
+    broker_down()  # restores the configured broker
+    out = StringIO()
+    call_command("relay_outbox", "--all", stdout=out)
+    assert out.getvalue() == "sent 5, failed 0; 0 still unsent\n"
+
+    wait_for(
+        lambda: Certificate.objects.filter(pdf_sha256__gt="").count() == 2, "issue two certificates"
+    )
+    expected = {
+        "newcomer@example.com": 1,  # welcome
+        "registrant@example.com": 1,  # registration confirmed
+        "candidate@example.com": 1,  # certificate earned by the exam
+        "attendee@example.com": 1,  # certificate earned by attending
+        "invitee@example.com": 1,  # invitation
+    }
+    wait_for(lambda: worker_mail() == expected, "send the five e-mails")
+    newcomer.refresh_from_db()
+    assert newcomer.welcomed_at is not None
+    assert (
+        Notification.objects.filter(
+            registration__user=registrant, kind=Notification.Kind.CONFIRMED
+        ).count()
+        == 1
+    )
+    assert Certificate.objects.get(holder=candidate).programme == examined
+    assert Certificate.objects.get(holder=attendee).programme == attending
+
+    # A second relay run has nothing left to send, so nothing is done twice.
+    call_command("relay_outbox", "--all", stdout=StringIO())
+    time.sleep(2)  # give a wrongly re-sent task the time to show up
+    assert worker_mail() == expected
+    assert Certificate.objects.count() == 2
