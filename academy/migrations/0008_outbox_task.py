@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('academy', '0006_lecturer_authorisations'),
+        ("academy", "0007_rate_limit_cache_table"),
     ]
 
     operations = [
