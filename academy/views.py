@@ -69,8 +69,11 @@ def company_register(request):
             form.cleaned_data["new_provider_name"],
             form.cleaned_data["new_provider_city"],
         )
-    except services.MembershipError as error:
+    except services.CompanyNameTaken as error:  # registered a moment ago by someone else
         form.add_error("new_provider_name", error.message)
+        return _my_academy(request, status=error.status, register_form=form)
+    except services.MembershipError as error:
+        messages.error(request, error.message)
         return _my_academy(request, status=error.status, register_form=form)
     messages.success(
         request,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from academy import selectors as academy_selectors
 from academy import services as academy_services
-from academy.models import GrowthStage
+from academy.models import GrowthStage, JoinRequest
 
 from . import selectors
 from .forms import DeclineJoinRequestForm, DirectionStepForm, InvitationForm, RoleForm
@@ -35,7 +35,8 @@ INVITATION_SESSION_KEY = "growth_invitation_token"
 
 def _no_company(request):
     join_request = academy_selectors.latest_join_request(request.user)
-    pending = join_request if join_request and join_request.status == "pending" else None
+    waiting = join_request is not None and join_request.status == JoinRequest.Status.PENDING
+    pending = join_request if waiting else None
     return TemplateResponse(
         request, "growth/no_company.html", {"pending_request": pending}, status=403
     )

@@ -412,3 +412,18 @@ def test_staff_list_join_requests_read_only(client, home_page):
     # Changing a request happens on the team page only.
     assert client.get("/admin/join_requests/new/").status_code in (302, 403)
     assert client.get(f"/admin/join_requests/edit/{request.pk}/").status_code in (302, 403)
+
+
+def test_a_member_posting_the_company_forms_is_refused_in_words(client):
+    membership = MembershipFactory()
+    other = ProviderFactory(name="另一家服务商")
+    client.force_login(membership.user)
+    response = client.post("/en/my-academy/company/join/", {"company_name": "另一家服务商"})
+    assert response.status_code == 409
+    assert "already belong" in response.content.decode()
+    response = client.post("/en/my-academy/company/register/", {"new_provider_name": "第三家"})
+    assert response.status_code == 409
+    assert "already belong" in response.content.decode()
+    assert not JoinRequest.objects.exists()
+    assert Membership.objects.get(user=membership.user).provider != other
+    assert not Provider.objects.filter(name="第三家").exists()
