@@ -1,10 +1,67 @@
-"""Sign-up asks who you are and which provider company you work for (allauth's signup form)."""
+"""Sign-up asks who you are and which provider company you work for (allauth's signup form);
+My academy lets a person without a company ask to join one or register their own.
+
+No form lists the companies in the academy: the person types their company's name and it is
+matched (services.find_provider). Joining an existing company makes a join request its
+administrators decide on; only registering a new company makes a member at once (its first
+administrator).
+"""
 
 from django import forms
+from django.contrib import messages
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Provider
+
+NO_SUCH_COMPANY = _(
+    "No company of that name is in the academy; check the spelling or register a new company."
+)
+
+
+def _company_name_field(label, help_text="", required=False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=120,
+        required=required,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+
+
+def _typed_name(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+class JoinCompanyForm(forms.Form):
+    """Ask to join a company by its name (My academy)."""
+
+    company_name = _company_name_field(
+        _("Company name"),
+        _("Its full registered name. One of its administrators approves your request."),
+        required=True,
+    )
+
+    def clean_company_name(self):
+        name = _typed_name(self.cleaned_data.get("company_name"))
+        self.provider = services.find_provider(name)
+        if self.provider is None:
+            raise forms.ValidationError(NO_SUCH_COMPANY)
+        return name
+
+
+class RegisterCompanyForm(forms.Form):
+    """Register a new company, becoming its first administrator (My academy)."""
+
+    new_provider_name = _company_name_field(_("New company name"), required=True)
+    new_provider_city = forms.CharField(label=_("City"), max_length=40, required=False)
+
+    def clean_new_provider_name(self):
+        name = _typed_name(self.cleaned_data.get("new_provider_name"))
+        taken = services.find_provider(name)
+        if taken is not None:
+            raise forms.ValidationError(services.CompanyNameTaken(taken).message)
+        return name
 
 
 class SignupForm(forms.Form):
@@ -24,13 +81,14 @@ class SignupForm(forms.Form):
         initial="join",
         widget=forms.RadioSelect,
     )
-    provider = forms.ModelChoiceField(
-        label=_("Company"),
-        queryset=Provider.objects.order_by("name"),
-        required=False,
-        empty_label=_("Choose your company"),
+    company_name = _company_name_field(
+        _("Company name"),
+        _(
+            "Type its full registered name. Its administrators approve your request before you "
+            "see the company's pages."
+        ),
     )
-    new_provider_name = forms.CharField(label=_("New company name"), max_length=120, required=False)
+    new_provider_name = _company_name_field(_("New company name"))
     new_provider_city = forms.CharField(label=_("City"), max_length=40, required=False)
 
     field_order = [
@@ -39,35 +97,55 @@ class SignupForm(forms.Form):
         "password1",
         "password2",
         "company_choice",
-        "provider",
+        "company_name",
         "new_provider_name",
         "new_provider_city",
     ]
 
     def clean(self):
         data = super().clean()
-        if data.get("company_choice") == "create":
-            name = (data.get("new_provider_name") or "").strip()
+        choice = data.get("company_choice")
+        if choice == "create":
+            name = _typed_name(data.get("new_provider_name"))
             if not name:
                 self.add_error("new_provider_name", _("Enter your company's name."))
-            elif Provider.objects.filter(name__iexact=name).exists():
+            elif (taken := services.find_provider(name)) is not None:
+                self.add_error("new_provider_name", services.CompanyNameTaken(taken).message)
+            data["new_provider_name"] = name
+        elif choice == "join":
+            name = _typed_name(data.get("company_name"))
+            if not name:
                 self.add_error(
-                    "new_provider_name",
-                    _("%(name)s is already in the academy: choose “Join a company” instead.")
-                    % {"name": name},
+                    "company_name", _("Enter your company's name, or register a new company.")
                 )
-        elif data.get("company_choice") == "join" and not data.get("provider"):
-            self.add_error("provider", _("Choose your company, or register a new one."))
+            elif (provider := services.find_provider(name)) is None:
+                self.add_error("company_name", NO_SUCH_COMPANY)
+            else:
+                data["provider"] = provider
         return data
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
-        if self.cleaned_data["company_choice"] == "create":
+        language = get_language() or ""
+        if self.cleaned_data["company_choice"] == "join":
+            services.request_to_join(user, self.cleaned_data["provider"], language)
+            return
+        try:
             services.create_provider(
                 user,
                 self.cleaned_data["new_provider_name"],
                 self.cleaned_data.get("new_provider_city", ""),
             )
-        else:
-            services.join_provider(user, self.cleaned_data["provider"])
+        except services.CompanyNameTaken as taken:
+            # Registered by someone else between the check above and now: the account exists
+            # already, so ask that company's administrators rather than fail.
+            services.request_to_join(user, taken.provider, language)
+            messages.info(
+                request,
+                _(
+                    "%(company)s was registered a moment ago by someone else. We asked its "
+                    "administrators to let you in."
+                )
+                % {"company": taken.provider.name},
+            )

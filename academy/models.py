@@ -3,9 +3,12 @@
 Providers, members and lecturers are read by every other app; this module imports none of them.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,10 +103,36 @@ class Industry(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
+def company_name_key(name: str) -> str:
+    """What every spelling of one company name has in common, for matching a typed name.
+
+    Full-width letters and brackets become plain ones (NFKC), Traditional becomes Simplified,
+    case and surrounding or repeated whitespace stop mattering: 港灣餐飲科技(香港)有限公司 and
+    港湾餐饮科技（香港）有限公司 are the same company.
+    """
+    from .search import fold  # academy.search imports this module
+
+    return fold(unicodedata.normalize("NFKC", name or ""))
+
+
+class ProviderQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), where the matching key is otherwise kept in step.
+        objs = list(objs)
+        for provider in objs:
+            provider.name_key = company_name_key(provider.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Provider(models.Model):
     """A service-provider company: builds mini-programs, payment and workplace integrations."""
 
     name = models.CharField(_("company name"), max_length=120, unique=True)
+    # Unique, so two spellings of one name (Traditional/Simplified, full-width, case) can never be
+    # two companies, and a name typed at sign-up matches at most one (company_name_key).
+    name_key = models.CharField(
+        _("company name for matching"), max_length=255, unique=True, editable=False
+    )
     city = models.CharField(_("city"), max_length=40, blank=True)
     industries = models.ManyToManyField(
         Industry, verbose_name=_("industries served"), blank=True, related_name="providers"
@@ -114,6 +143,8 @@ class Provider(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -131,6 +162,21 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = company_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        taken = Provider.objects.filter(name_key=company_name_key(self.name)).exclude(pk=self.pk)
+        if self.name and taken.exists():
+            raise ValidationError(
+                {"name": _("A company with this name is already in the academy.")}
+            )
 
 
 class Membership(models.Model):
@@ -159,6 +205,68 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.provider} ({self.get_role_display()})"
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an existing provider company; one of its administrators decides.
+
+    Until approved the person has no Membership and so no access to the company's pages. The
+    row stays as the record of who asked, who decided, when and why (services.py changes it).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # The requester's language when asking: the decision is e-mailed in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    admins_notified_at = models.DateTimeField(
+        _("administrators e-mailed"), null=True, blank=True, editable=False
+    )
+    requester_notified_at = models.DateTimeField(
+        _("requester e-mailed the decision"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="joinrequest_one_pending_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "status"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.provider} ({self.get_status_display()})"
 
 
 class LecturerProfile(models.Model):

@@ -1,6 +1,8 @@
-"""Read queries used by academy views."""
+"""Read queries used by academy views (and growth's team page)."""
 
-from .models import LecturerProfile, Membership, User
+from django.db.models import QuerySet
+
+from .models import JoinRequest, LecturerProfile, Membership, Provider, User
 
 
 def my_academy_context(user: User) -> dict:
@@ -16,4 +18,29 @@ def my_academy_context(user: User) -> dict:
         "membership": membership,
         "provider": membership.provider if membership else None,
         "lecturer": lecturer,
+        "join_request": None if membership else latest_join_request(user),
     }
+
+
+def latest_join_request(user: User) -> JoinRequest | None:
+    """The person's open request, or their last one if it was declined (they read why).
+
+    Only the company's name and the decision: a requester sees nothing else of the company."""
+    latest = (
+        JoinRequest.objects.filter(user_id=user.pk)
+        .select_related("provider")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest and latest.status in (JoinRequest.Status.PENDING, JoinRequest.Status.DECLINED):
+        return latest
+    return None
+
+
+def pending_join_requests(provider: Provider) -> QuerySet[JoinRequest]:
+    """Requests waiting for the company's administrators, oldest first."""
+    return (
+        JoinRequest.objects.filter(provider=provider, status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )

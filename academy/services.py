@@ -1,43 +1,368 @@
-"""State changes for providers and people. Each function is one user intention, one transaction."""
+"""State changes for providers and people. Each function is one user intention, one transaction.
+
+Membership of a company comes three ways: registering a new company (its first administrator),
+an invitation (growth's team services), or a join request an administrator of the company
+approves. Nobody becomes a member of an existing company on their own say-so.
+
+Invariant: a person belongs to at most one company and has at most one pending join request.
+Every service that gives a person a company or a request locks that person's User row first, so
+a request, its approval and an invitation accepted at the same moment are decided one after the
+other. Lock order: the user, then the join request (growth's accept_invitation takes the
+invitation before the user; nothing here takes an invitation).
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import GrowthStage, Membership, Provider, User
+from . import outbox
+from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
+from .templatetags.academy_tags import path_in_language
+
+DECLINE_REASON_MAX = 500
 
 
-class AlreadyInCompany(Exception):
-    """The user already belongs to a provider; one company per user."""
+class MembershipError(Exception):
+    """A membership rule refused the action; `message` says why in the reader's words. Views
+    show it with `status` (4xx), never a 500."""
+
+    status = 409
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __str__(self):
+        return str(self.message)
 
 
-@transaction.atomic
-def join_provider(user: User, provider: Provider, role: str = Membership.Role.MEMBER) -> Membership:
-    """Make `user` a member of `provider`."""
-    if Membership.objects.filter(user=user).exists():
-        raise AlreadyInCompany(user)
-    return Membership.objects.create(user=user, provider=provider, role=role)
+class CompanyNameTaken(MembershipError):
+    """Registering a company whose name (in any spelling) is already in the academy."""
+
+    def __init__(self, provider: Provider):
+        super().__init__(
+            _(
+                "%(name)s is already in the academy: ask to join it instead, and one of its "
+                "administrators will let you in."
+            )
+            % {"name": provider.name}
+        )
+        self.provider = provider
+
+
+def find_provider(name: str) -> Provider | None:
+    """The company whose name matches what a person typed (case, spacing, full-width forms and
+    Traditional/Simplified script aside), or None."""
+    key = company_name_key(name)
+    if not key:
+        return None
+    return Provider.objects.filter(name_key=key).first()
+
+
+def lock_person(user: User) -> User:
+    """Take the lock every change of a person's company or request starts with (module doc)."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def close_pending_request(user: User) -> None:
+    """The person just joined a company another way (registering one, an accepted invitation):
+    their open request has nothing left to decide. Call inside the joining transaction, with the
+    person's row locked."""
+    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).update(
+        status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def create_provider(user: User, name: str, city: str = "") -> Membership:
     """Register a new provider company with `user` as its first administrator.
 
-    Two people registering the same company name at once: the unique name makes the second a
-    member of the company the first created, rather than an error.
+    A name already taken in any spelling raises CompanyNameTaken, also when someone registered
+    it a moment ago (the unique matching key decides the race): the caller turns it into a form
+    error or a join request, never into a membership.
     """
+    lock_person(user)  # one company per person (see the module's invariant)
+    if Membership.objects.filter(user=user).exists():
+        raise MembershipError(_("You already belong to a company in the academy."))
+    name = " ".join(name.split())
+    if not name:
+        raise MembershipError(_("Enter your company's name."), 400)
+    taken = find_provider(name)
+    if taken is not None:
+        raise CompanyNameTaken(taken)
     try:
         with transaction.atomic():
             provider = Provider.objects.create(
-                name=name.strip(), city=city.strip(), growth_stage=GrowthStage.CREATE
+                name=name, city=city.strip(), growth_stage=GrowthStage.CREATE
             )
-        role = Membership.Role.ADMIN
-    except IntegrityError:
-        provider = Provider.objects.get(name=name.strip())
-        role = Membership.Role.MEMBER
-    return join_provider(user, provider, role)
+    except IntegrityError as exc:
+        taken = find_provider(name)
+        if taken is None:
+            raise
+        raise CompanyNameTaken(taken) from exc
+    close_pending_request(user)
+    return Membership.objects.create(user=user, provider=provider, role=Membership.Role.ADMIN)
+
+
+@transaction.atomic
+def request_to_join(user: User, provider: Provider, language: str = "") -> JoinRequest:
+    """Ask the company's administrators to let `user` in; they are e-mailed once it is saved.
+
+    Asking the same company again returns the open request (no second e-mail)."""
+    from . import tasks
+
+    lock_person(user)  # one company, one open request (see the module's invariant)
+    current = Membership.objects.filter(user=user).select_related("provider").first()
+    if current is not None:
+        if current.provider_id == provider.pk:
+            raise MembershipError(_("You are already in %(company)s.") % {"company": provider})
+        raise MembershipError(
+            _(
+                "You already belong to %(company)s. A person can be in one company only; ask "
+                "its administrator to remove you first."
+            )
+            % {"company": current.provider.name}
+        )
+    pending = (
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        .select_related("provider")
+        .first()
+    )
+    if pending is not None:
+        if pending.provider_id == provider.pk:
+            return pending
+        raise MembershipError(
+            _(
+                "You already asked to join %(company)s. Withdraw that request first to ask "
+                "another company."
+            )
+            % {"company": pending.provider.name}
+        )
+    join_request = JoinRequest.objects.create(
+        user=user, provider=provider, language=(language or "")[:10]
+    )
+    outbox.enqueue(tasks.notify_join_request, join_request.pk)
+    return join_request
+
+
+def _acting_admin(admin: Membership) -> Membership:
+    """The deciding administrator as the database has them now (a demoted or removed admin's
+    stale membership decides nothing)."""
+    current = Membership.objects.filter(pk=admin.pk).select_related("provider").first()
+    if current is None or current.role != Membership.Role.ADMIN:
+        raise MembershipError(
+            _("Only your company's administrators decide who joins the company."), 403
+        )
+    return current
+
+
+def _request_of_company(admin: Membership, request_id: int) -> JoinRequest:
+    """The join request, if it was made to the admin's own company; any other is a 404."""
+    join_request = JoinRequest.objects.filter(pk=request_id, provider_id=admin.provider_id).first()
+    if join_request is None:
+        raise MembershipError(_("No such join request for your company."), 404)
+    return join_request
+
+
+def _lock_request(join_request: JoinRequest) -> JoinRequest:
+    """Lock the requester, then the request (the module's lock order), and read both afresh."""
+    User.objects.select_for_update().get(pk=join_request.user_id)
+    return (
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "provider")
+        .get(pk=join_request.pk)
+    )
+
+
+@transaction.atomic
+def approve_join_request(admin: Membership, request_id: int) -> Membership:
+    """Make the requester a member of the admin's company and tell them.
+
+    Approving twice (a double click, two admins at once) returns the same membership and sends
+    one e-mail; a request withdrawn or declined meanwhile, or a requester who joined another
+    company, is refused."""
+    from . import tasks
+
+    admin = _acting_admin(admin)
+    join_request = _lock_request(_request_of_company(admin, request_id))
+    current = Membership.objects.filter(user_id=join_request.user_id).first()
+    if join_request.status == JoinRequest.Status.APPROVED:
+        if current is not None and current.provider_id == join_request.provider_id:
+            return current
+        raise MembershipError(
+            _("%(name)s was approved before and has left the company since.")
+            % {"name": join_request.user}
+        )
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise MembershipError(_already_decided(join_request))
+    if current is not None:
+        raise MembershipError(
+            _("%(name)s has joined another company in the meantime.") % {"name": join_request.user}
+        )
+    membership = Membership.objects.create(
+        user=join_request.user, provider=join_request.provider, role=Membership.Role.MEMBER
+    )
+    join_request.status = JoinRequest.Status.APPROVED
+    join_request.decided_by = admin.user
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    outbox.enqueue(tasks.notify_join_decision, join_request.pk)
+    return membership
+
+
+@transaction.atomic
+def decline_join_request(admin: Membership, request_id: int, reason: str) -> JoinRequest:
+    """Turn the request down; the requester is e-mailed the reason."""
+    from . import tasks
+
+    reason = reason.strip()
+    if not reason:
+        raise MembershipError(_("Say why you decline: the person asking will read it."), 400)
+    if len(reason) > DECLINE_REASON_MAX:
+        raise MembershipError(
+            _("Keep the reason under %(count)d characters.") % {"count": DECLINE_REASON_MAX},
+            400,
+        )
+    admin = _acting_admin(admin)
+    join_request = _lock_request(_request_of_company(admin, request_id))
+    if join_request.status == JoinRequest.Status.DECLINED:
+        return join_request  # declined twice: the first reason and e-mail stand
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise MembershipError(_already_decided(join_request))
+    join_request.status = JoinRequest.Status.DECLINED
+    join_request.decided_by = admin.user
+    join_request.decided_at = timezone.now()
+    join_request.decline_reason = reason
+    join_request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    outbox.enqueue(tasks.notify_join_decision, join_request.pk)
+    return join_request
+
+
+def _already_decided(join_request: JoinRequest) -> str:
+    if join_request.status == JoinRequest.Status.WITHDRAWN:
+        return _("%(name)s withdrew this request.") % {"name": join_request.user}
+    if join_request.status == JoinRequest.Status.DECLINED:
+        return _("This request was already declined.")
+    return _("This request was already approved.")
+
+
+@transaction.atomic
+def withdraw_join_request(user: User, request_id: int) -> JoinRequest:
+    """The requester takes back their own request; anyone else's is a 404."""
+    join_request = JoinRequest.objects.filter(pk=request_id, user=user).first()
+    if join_request is None:
+        raise MembershipError(_("No such join request."), 404)
+    join_request = _lock_request(join_request)
+    if join_request.status == JoinRequest.Status.WITHDRAWN:
+        return join_request
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise MembershipError(_("This request was already decided."))
+    join_request.status = JoinRequest.Status.WITHDRAWN
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_at"])
+    return join_request
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+def _site_url(path: str, language: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path_in_language(path, language)
+
+
+def _mail_language(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _message(template: str, context: dict, language: str, to: str) -> EmailMultiAlternatives:
+    with translation.override(language):
+        subject = render_to_string(f"academy/email/{template}_subject.txt", context)
+        body = render_to_string(f"academy/email/{template}_message.txt", context)
+    return EmailMultiAlternatives(" ".join(subject.split()), body.strip() + "\n", to=[to])
+
+
+def send_join_request_notice(request_id: int) -> bool:
+    """E-mail the company's administrators that someone asks to join; once per request.
+
+    Returns False when there is nothing to send: already sent (a task re-run), or the request
+    was decided or withdrawn before the task ran."""
+    with transaction.atomic():
+        # The row lock makes two workers running the same task agree on who sends.
+        join_request = (
+            JoinRequest.objects.select_for_update(of=("self",))
+            .select_related("user", "provider")
+            .filter(pk=request_id)
+            .first()
+        )
+        if (
+            join_request is None
+            or join_request.admins_notified_at is not None
+            or join_request.status != JoinRequest.Status.PENDING
+        ):
+            return False
+        admins = list(
+            Membership.objects.filter(
+                provider_id=join_request.provider_id, role=Membership.Role.ADMIN
+            ).select_related("user")
+        )
+        # Nothing records an administrator's language: the site's default, as invitations.
+        language = settings.LANGUAGE_CODE
+        context = {
+            "join_request": join_request,
+            "team_url": _site_url("/my-academy/team/", language),
+        }
+        messages = [
+            _message("join_request", {**context, "admin": m.user}, language, m.user.email)
+            for m in admins
+        ]
+        join_request.admins_notified_at = timezone.now()
+        join_request.save(update_fields=["admins_notified_at"])
+        # Sent inside the transaction, as the welcome e-mail: a refused send rolls back
+        # admins_notified_at and the retry sends again; never zero, rarely twice.
+        if messages:
+            get_connection().send_messages(messages)
+    return True
+
+
+def send_join_decision(request_id: int) -> bool:
+    """E-mail the requester the administrators' decision, in the language they asked in; once."""
+    with transaction.atomic():
+        join_request = (
+            JoinRequest.objects.select_for_update(of=("self",))
+            .select_related("user", "provider")
+            .filter(pk=request_id)
+            .first()
+        )
+        decided = (JoinRequest.Status.APPROVED, JoinRequest.Status.DECLINED)
+        if (
+            join_request is None
+            or join_request.requester_notified_at is not None
+            or join_request.status not in decided
+        ):
+            return False
+        language = _mail_language(join_request.language)
+        template = (
+            "join_approved"
+            if join_request.status == JoinRequest.Status.APPROVED
+            else "join_declined"
+        )
+        context = {
+            "join_request": join_request,
+            "user": join_request.user,
+            "my_academy_url": _site_url("/my-academy/", language),
+        }
+        message = _message(template, context, language, join_request.user.email)
+        join_request.requester_notified_at = timezone.now()
+        join_request.save(update_fields=["requester_notified_at"])
+        message.send()
+    return True
 
 
 def send_welcome_email(user_id: int, language: str | None = None) -> bool:
@@ -57,6 +382,11 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
             context = {
                 "user": user,
                 "membership": user.membership,
+                "join_request": JoinRequest.objects.filter(
+                    user=user, status=JoinRequest.Status.PENDING
+                )
+                .select_related("provider")
+                .first(),
                 "site_url": settings.WAGTAILADMIN_BASE_URL + prefix,
             }
             subject = render_to_string("academy/email/welcome_subject.txt", context).strip()

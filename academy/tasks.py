@@ -1,4 +1,5 @@
-"""Celery tasks of the academy app: the welcome e-mail and the outbox's relay and purge.
+"""Celery tasks of the academy app: the welcome and join-request e-mails, the outbox's relay and
+purge. Thin wrappers around services, safe to run twice.
 
 The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
 """
@@ -24,6 +25,18 @@ app.conf.beat_schedule.update(
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_welcome_email(user_id: int, language: str | None = None) -> bool:
     return services.send_welcome_email(user_id, language)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_join_request(request_id: int) -> bool:
+    """E-mail a company's administrators that someone asks to join (once per request)."""
+    return services.send_join_request_notice(request_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_join_decision(request_id: int) -> bool:
+    """E-mail the requester the approval or the decline with its reason (once per request)."""
+    return services.send_join_decision(request_id)
 
 
 # Two relays running at once (a slow run overlapping the next beat) are safe: each row is claimed

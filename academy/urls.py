@@ -33,6 +33,13 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my-academy/", views.my_academy, name="my_academy"),
+    path("my-academy/company/join/", views.company_join, name="company_join"),
+    path("my-academy/company/register/", views.company_register, name="company_register"),
+    path(
+        "my-academy/company/requests/<int:pk>/withdraw/",
+        views.join_request_withdraw,
+        name="join_request_withdraw",
+    ),
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),

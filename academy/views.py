@@ -1,13 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import search as site_search
-from . import selectors
+from . import selectors, services
+from .forms import JoinCompanyForm, RegisterCompanyForm
 from .health import check_health
 from .sections import my_academy_sections
 
@@ -22,9 +25,78 @@ def healthz(request):
 
 @login_required
 def my_academy(request):
+    return _my_academy(request)
+
+
+def _my_academy(request, status: int = 200, **bound_forms):
     context = selectors.my_academy_context(request.user)
     context["sections"] = my_academy_sections(request)
-    return render(request, "academy/my_academy.html", context)
+    if context["membership"] is None:
+        # Without a company: ask to join one by its name, or register your own.
+        context["join_form"] = bound_forms.get("join_form") or JoinCompanyForm()
+        context["register_form"] = bound_forms.get("register_form") or RegisterCompanyForm()
+    return render(request, "academy/my_academy.html", context, status=status)
+
+
+@login_required
+@require_POST
+def company_join(request):
+    form = JoinCompanyForm(request.POST)
+    if not form.is_valid():
+        return _my_academy(request, status=400, join_form=form)
+    try:
+        join_request = services.request_to_join(request.user, form.provider, get_language() or "")
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+        return _my_academy(request, status=error.status, join_form=form)
+    messages.success(
+        request,
+        _("We asked the administrators of %(company)s to let you in.")
+        % {"company": join_request.provider.name},
+    )
+    return redirect("my_academy")
+
+
+@login_required
+@require_POST
+def company_register(request):
+    form = RegisterCompanyForm(request.POST)
+    if not form.is_valid():
+        return _my_academy(request, status=400, register_form=form)
+    try:
+        membership = services.create_provider(
+            request.user,
+            form.cleaned_data["new_provider_name"],
+            form.cleaned_data["new_provider_city"],
+        )
+    except services.CompanyNameTaken as error:  # registered a moment ago by someone else
+        form.add_error("new_provider_name", error.message)
+        return _my_academy(request, status=error.status, register_form=form)
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+        return _my_academy(request, status=error.status, register_form=form)
+    messages.success(
+        request,
+        _("%(company)s is registered and you are its administrator.")
+        % {"company": membership.provider.name},
+    )
+    return redirect("my_academy")
+
+
+@login_required
+@require_POST
+def join_request_withdraw(request, pk: int):
+    try:
+        join_request = services.withdraw_join_request(request.user, pk)
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+        return _my_academy(request, status=error.status)
+    messages.success(
+        request,
+        _("Your request to join %(company)s was withdrawn.")
+        % {"company": join_request.provider.name},
+    )
+    return redirect("my_academy")
 
 
 @require_GET

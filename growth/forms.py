@@ -38,3 +38,12 @@ class InvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DeclineJoinRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        help_text=_("The person asking reads it in the e-mail telling them."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

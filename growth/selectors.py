@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from academy.models import GrowthStage, Industry, Membership, Provider
+from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
 from courses.models import CaseStudyPage, CoursePage, Enrollment, LessonProgress
 from courses.selectors import learning_paths
@@ -314,5 +315,6 @@ def team_context(provider: Provider) -> dict:
         "rows": rows,
         "totals": team_totals(rows),
         "invitations": team_invitations(provider),
+        "join_requests": list(pending_join_requests(provider)),
         "roles": Membership.Role.choices,
     }

@@ -19,5 +19,7 @@ urlpatterns = [
     path("my-academy/team/invitations/<int:pk>/revoke/", views.team_revoke, name="team_revoke"),
     path("my-academy/team/members/<int:pk>/role/", views.team_role, name="team_role"),
     path("my-academy/team/members/<int:pk>/remove/", views.team_remove, name="team_remove"),
+    path("my-academy/team/requests/<int:pk>/approve/", views.team_approve, name="team_approve"),
+    path("my-academy/team/requests/<int:pk>/decline/", views.team_decline, name="team_decline"),
     path("my-academy/team/join/<str:token>/", views.join, name="join"),
 ]

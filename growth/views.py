@@ -1,7 +1,9 @@
 """The diagnosis and the team pages: parse input, call a selector or a service, answer.
 
-A rule that says no (services.GrowthError) becomes a message with its 4xx status. Another
-company's diagnosis or member is a 404; a member (not admin) asking for the team view is a 403.
+A rule that says no (services.GrowthError, academy's MembershipError) becomes a message with its
+4xx status. Another company's diagnosis, member or join request is a 404; a member (not admin)
+asking for the team view, or to take the diagnosis, is a 403. A person whose join request is
+still pending has no membership, so every page here treats them as having no company.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from academy.models import GrowthStage
+from academy import selectors as academy_selectors
+from academy import services as academy_services
+from academy.models import GrowthStage, JoinRequest
 
 from . import selectors
-from .forms import DirectionStepForm, InvitationForm, RoleForm
+from .forms import DeclineJoinRequestForm, DirectionStepForm, InvitationForm, RoleForm
 from .models import Diagnosis
 from .services import GrowthError
 from .services import diagnosis as diagnosis_services
@@ -30,7 +34,19 @@ INVITATION_SESSION_KEY = "growth_invitation_token"
 
 
 def _no_company(request):
-    return TemplateResponse(request, "growth/no_company.html", {}, status=403)
+    join_request = academy_selectors.latest_join_request(request.user)
+    waiting = join_request is not None and join_request.status == JoinRequest.Status.PENDING
+    pending = join_request if waiting else None
+    return TemplateResponse(
+        request, "growth/no_company.html", {"pending_request": pending}, status=403
+    )
+
+
+def _admins_only(request, message: str = ""):
+    """A member asked to take the company's diagnosis: 403, with why and where to read it."""
+    return TemplateResponse(
+        request, "growth/diagnosis_forbidden.html", {"message": message}, status=403
+    )
 
 
 def _own_diagnosis(request, pk: int):
@@ -62,6 +78,7 @@ def diagnosis_home(request):
             "draft": diagnosis_services.current_draft(provider),
             "questionnaire": diagnosis_services.active_questionnaire(),
             "override": _override_after(provider, done[0] if done else None),
+            "may_take": diagnosis_services.may_take_diagnosis(request.user, provider.pk),
         },
     )
 
@@ -83,6 +100,8 @@ def diagnosis_start(request):
     try:
         draft = diagnosis_services.start_diagnosis(request.user, membership.provider)
     except GrowthError as error:
+        if error.status == 403:
+            return _admins_only(request, error.message)
         messages.error(request, error.message)
         return redirect("growth:diagnosis")
     return redirect(_resume_url(draft))
@@ -102,6 +121,8 @@ def diagnosis_step(request, pk: int, direction: str):
     diagnosis = _own_diagnosis(request, pk)
     if diagnosis.state != Diagnosis.State.DRAFT:
         return redirect("growth:diagnosis_result", pk=diagnosis.pk)
+    if not diagnosis_services.may_take_diagnosis(request.user, diagnosis.provider_id):
+        return _admins_only(request)
     directions = diagnosis.directions
     if direction not in directions:
         raise Http404
@@ -111,7 +132,9 @@ def diagnosis_step(request, pk: int, direction: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                diagnosis = diagnosis_services.save_answers(diagnosis, form.answers())
+                diagnosis = diagnosis_services.save_answers(
+                    diagnosis, form.answers(), by=request.user
+                )
                 action = request.POST.get("action", "next")
                 if action == "back" and index > 0:
                     return redirect("growth:diagnosis_step", pk=pk, direction=directions[index - 1])
@@ -119,10 +142,12 @@ def diagnosis_step(request, pk: int, direction: str):
                     messages.success(request, _("Your answers are saved. Continue any time."))
                     return redirect("growth:diagnosis")
                 if action == "finish" or index == len(directions) - 1:
-                    diagnosis = diagnosis_services.complete_diagnosis(diagnosis)
+                    diagnosis = diagnosis_services.complete_diagnosis(diagnosis, by=request.user)
                     return redirect("growth:diagnosis_result", pk=diagnosis.pk)
                 return redirect("growth:diagnosis_step", pk=pk, direction=directions[index + 1])
             except GrowthError as error:
+                if error.status == 403:
+                    return _admins_only(request, error.message)
                 form.add_error(None, error.message)
                 status = error.status
         else:
@@ -154,6 +179,8 @@ def diagnosis_step(request, pk: int, direction: str):
 def diagnosis_result(request, pk: int):
     diagnosis = _own_diagnosis(request, pk)
     if diagnosis.state != Diagnosis.State.COMPLETED:
+        if not diagnosis_services.may_take_diagnosis(request.user, diagnosis.provider_id):
+            return redirect("growth:diagnosis")  # a member reads results, not drafts
         return redirect(_resume_url(diagnosis))
     return TemplateResponse(
         request, "growth/diagnosis_result.html", selectors.result_context(diagnosis, request.user)
@@ -171,15 +198,20 @@ def _team_admin(request):
     return admin, None
 
 
+def _team_page(request, admin, status: int = 200, **bound_forms):
+    context = selectors.team_context(admin.provider)
+    context["invite_form"] = bound_forms.get("invite_form") or InvitationForm()
+    context["declining"] = bound_forms.get("declining")  # (request id, bound form) with errors
+    context["me"] = admin
+    return TemplateResponse(request, "growth/team.html", context, status=status)
+
+
 @login_required
 def team(request):
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
-    context = selectors.team_context(admin.provider)
-    context["invite_form"] = InvitationForm()
-    context["me"] = admin
-    return TemplateResponse(request, "growth/team.html", context)
+    return _team_page(request, admin)
 
 
 @login_required
@@ -229,18 +261,17 @@ def team_csv(request):
     return response
 
 
-def _team_action(request, action):
+def _team_action(request, action, **bound_forms):
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
     try:
         message = action(admin)
-    except GrowthError as error:
+    except (GrowthError, academy_services.MembershipError) as error:
         messages.error(request, error.message)
-        context = selectors.team_context(admin.provider)
-        context["invite_form"] = InvitationForm(request.POST if "email" in request.POST else None)
-        context["me"] = admin
-        return TemplateResponse(request, "growth/team.html", context, status=error.status)
+        if "email" in request.POST:
+            bound_forms.setdefault("invite_form", InvitationForm(request.POST))
+        return _team_page(request, admin, status=error.status, **bound_forms)
     messages.success(request, message)
     return redirect("growth:team")
 
@@ -296,6 +327,32 @@ def team_remove(request, pk: int):
         return _("The member was removed from the team.")
 
     return _team_action(request, action)
+
+
+@login_required
+@require_POST
+def team_approve(request, pk: int):
+    def action(admin):
+        membership = academy_services.approve_join_request(admin, pk)
+        return _("%(name)s joined your team.") % {"name": membership.user}
+
+    return _team_action(request, action)
+
+
+@login_required
+@require_POST
+def team_decline(request, pk: int):
+    form = DeclineJoinRequestForm(request.POST)
+
+    def action(admin):
+        if not form.is_valid():
+            raise GrowthError(" ".join(form.errors["reason"]), 400)
+        join_request = academy_services.decline_join_request(admin, pk, form.cleaned_data["reason"])
+        return _("You declined the request of %(name)s; they will be e-mailed your reason.") % {
+            "name": join_request.user
+        }
+
+    return _team_action(request, action, declining=(pk, form))
 
 
 def join(request, token: str):

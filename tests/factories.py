@@ -4,6 +4,7 @@ from wagtail.models import Page, Site
 from academy.models import (
     GrowthStage,
     HomePage,
+    JoinRequest,
     LecturerProfile,
     Membership,
     Provider,
@@ -51,6 +52,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     provider = factory.SubFactory(ProviderFactory)
     role = Membership.Role.MEMBER
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request to join a company (what a sign-up with its name leaves)."""
+
+    class Meta:
+        model = JoinRequest
+
+    user = factory.SubFactory(UserFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    status = JoinRequest.Status.PENDING
+    language = "en"
 
 
 class LecturerProfileFactory(factory.django.DjangoModelFactory):

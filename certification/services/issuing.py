@@ -307,8 +307,7 @@ def set_certificate_name(user, name: str) -> None:
         user = _lock_holder(user)
         user.display_name = certificate_name(user, name)[:80]
         user.save(update_fields=["display_name"])
-        user_id = user.pk
-        transaction.on_commit(lambda: tasks.check_programmes.delay(user_id))
+        outbox.enqueue(tasks.check_programmes, user.pk)
 
 
 def awaiting_name(holder, programme: Programme, progress=None) -> bool:

@@ -3,6 +3,11 @@
 Invariant: a provider has at most one draft (a conditional unique constraint); starting takes a
 row lock on the provider so two admins pressing "start" at once resume the same draft instead of
 failing on the constraint. Scoring reads only the diagnosis's own snapshot of the questionnaire.
+
+Who may act: completing a diagnosis sets the company's growth stage, so only the company's
+administrators start, answer and complete it; members read the results. Staff who may set a stage
+by hand (the stage-override permission) may also record one (the demo does, for companies without
+an administrator). Every service checks it, whatever page called it.
 """
 
 from __future__ import annotations
@@ -46,9 +51,34 @@ def current_draft(provider: Provider) -> Diagnosis | None:
     return Diagnosis.objects.filter(provider=provider, state=Diagnosis.State.DRAFT).first()
 
 
+STAGE_STAFF_PERMISSION = "growth.add_stageoverride"
+
+
+def may_take_diagnosis(user, provider_id: int) -> bool:
+    """Whether `user` may start, answer or complete the diagnosis of the provider."""
+    if user is None or not user.is_authenticated:
+        return False
+    is_admin = Membership.objects.filter(
+        user_id=user.pk, provider_id=provider_id, role=Membership.Role.ADMIN
+    ).exists()
+    return is_admin or user.has_perm(STAGE_STAFF_PERMISSION)
+
+
+def _check_may_act(user, provider_id: int) -> None:
+    if not may_take_diagnosis(user, provider_id):
+        raise GrowthError(
+            _(
+                "Only your company's administrators take the diagnosis, because its result sets "
+                "the company's growth stage. You can read the results and the history."
+            ),
+            403,
+        )
+
+
 @transaction.atomic
 def start_diagnosis(user, provider: Provider) -> Diagnosis:
     """The provider's draft, resumed if there is one, else a new one on the active questionnaire."""
+    _check_may_act(user, provider.pk)
     Provider.objects.select_for_update().get(pk=provider.pk)  # serialises concurrent starts
     draft = current_draft(provider)
     if draft is not None:
@@ -73,8 +103,9 @@ def _lock_draft(diagnosis: Diagnosis) -> Diagnosis:
 
 
 @transaction.atomic
-def save_answers(diagnosis: Diagnosis, answers: dict[str, int]) -> Diagnosis:
+def save_answers(diagnosis: Diagnosis, answers: dict[str, int], *, by) -> Diagnosis:
     """Keep answers given so far (partial is fine), merging them into what was saved before."""
+    _check_may_act(by, diagnosis.provider_id)
     diagnosis = _lock_draft(diagnosis)
     by_id = {q["id"]: q for q in diagnosis.questions}
     for question_id, index in answers.items():
@@ -128,8 +159,9 @@ def score(snapshot: dict, answers: dict[str, int]) -> tuple[dict[str, Score], in
 
 
 @transaction.atomic
-def complete_diagnosis(diagnosis: Diagnosis) -> Diagnosis:
+def complete_diagnosis(diagnosis: Diagnosis, *, by) -> Diagnosis:
     """Score a fully answered draft, keep the result and move the provider to its stage."""
+    _check_may_act(by, diagnosis.provider_id)
     diagnosis = _lock_draft(diagnosis)
     missing = unanswered(diagnosis)
     if missing:

@@ -3,6 +3,10 @@
 Invariant: a company always keeps at least one admin. Role changes and removals lock the
 company's memberships (in a fixed order) before counting admins, so two admins demoting each
 other at the same moment cannot leave the company with none.
+
+Accepting an invitation joins at once, like an approved join request (academy.services): it
+takes the invitation's lock, then the person's (academy's lock order), and closes the person's
+open join request.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy import outbox
+from academy import services as academy_services
 from academy.models import Membership, Provider
 
 from ..models import Invitation, default_expiry
@@ -102,6 +107,8 @@ def accept_invitation(token: str, user) -> Membership:
     )
     if invitation is None:
         raise GrowthError(_("This invitation link is not valid."), 404)
+    # One company per person: an approval of their join request waits for this, or this for it.
+    academy_services.lock_person(user)
     current = Membership.objects.filter(user_id=user.pk).select_related("provider").first()
     if invitation.accepted_at:
         if current is not None and current.provider_id == invitation.provider_id:
@@ -124,8 +131,8 @@ def accept_invitation(token: str, user) -> Membership:
         )
     if current is not None:
         if current.provider_id == invitation.provider_id:
-            # Joined the same company on the sign-up form first: the invitation still grants
-            # its role (an invited administrator must not end up a plain member).
+            # Joined the same company first (an approved join request): the invitation still
+            # grants its role (an invited administrator must not end up a plain member).
             membership = current
             if invitation.role == Role.ADMIN and membership.role != Role.ADMIN:
                 membership.role = Role.ADMIN
@@ -145,6 +152,7 @@ def accept_invitation(token: str, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    academy_services.close_pending_request(user)
     return membership
 
 

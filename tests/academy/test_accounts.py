@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from academy.models import Membership, Provider, User
+from academy.models import JoinRequest, Membership, Provider, User
 from tests.factories import ProviderFactory
 
 
@@ -34,21 +34,26 @@ def test_signup_with_a_new_company_makes_its_first_admin(
     assert "苏州新锐科技有限公司" in welcome[0].body
 
 
-def test_signup_joins_an_existing_company_as_member(client, home_page):
-    provider = ProviderFactory()
+def test_signup_with_an_existing_company_asks_to_join_instead_of_joining(client, home_page):
+    provider = ProviderFactory(name="杭州云栈科技有限公司")
     response = client.post(
         "/accounts/signup/",
-        signup_data(company_choice="join", provider=provider.pk, new_provider_name=""),
+        signup_data(
+            company_choice="join", company_name="杭州云栈科技有限公司", new_provider_name=""
+        ),
     )
     assert response.status_code == 302
-    membership = User.objects.get(email="zhang.wei@example.com").membership
-    assert (membership.provider, membership.role) == (provider, Membership.Role.MEMBER)
+    user = User.objects.get(email="zhang.wei@example.com")
+    assert user.membership is None
+    request = JoinRequest.objects.get(user=user)
+    assert (request.provider, request.status) == (provider, JoinRequest.Status.PENDING)
 
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"company_choice": "join", "provider": ""}, "provider"),
+        ({"company_choice": "join", "company_name": ""}, "company_name"),
+        ({"company_choice": "join", "company_name": "没有这家公司"}, "company_name"),
         ({"new_provider_name": ""}, "new_provider_name"),
         ({"display_name": ""}, "display_name"),
     ],
@@ -59,13 +64,19 @@ def test_signup_errors_are_explained_and_nothing_is_written(client, home_page, o
     assert field in response.context["form"].errors
     assert not User.objects.filter(email="zhang.wei@example.com").exists()
     assert not Provider.objects.filter(name="苏州新锐科技有限公司").exists()
+    assert not JoinRequest.objects.exists()
 
 
 def test_signup_refuses_to_register_a_company_twice(client, home_page):
     ProviderFactory(name="苏州新锐科技有限公司")
-    response = client.post("/en/accounts/signup/", signup_data())
+    # The same name in Traditional script, another case of spacing: still the same company.
+    response = client.post(
+        "/en/accounts/signup/", signup_data(new_provider_name=" 蘇州新銳科技有限公司 ")
+    )
     assert response.status_code == 200
     assert "already in the academy" in str(response.context["form"].errors["new_provider_name"])
+    assert not User.objects.filter(email="zhang.wei@example.com").exists()
+    assert Provider.objects.count() == 1
 
 
 def test_login_by_email_reaches_my_academy(client, home_page, member, password):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision
 
 from academy import search
-from academy.models import LecturerProfile, Membership, Provider, User
+from academy.models import JoinRequest, LecturerProfile, Membership, Provider, User
 
 
 def snapshot():
@@ -13,6 +13,7 @@ def snapshot():
         "users": User.objects.count(),
         "providers": Provider.objects.count(),
         "memberships": Membership.objects.count(),
+        "join_requests": JoinRequest.objects.count(),
         "lecturers": LecturerProfile.objects.count(),
         "pages": Page.objects.count(),
         "revisions": Revision.objects.count(),
@@ -43,3 +44,15 @@ def test_seed_demo_gives_every_staff_group_a_member(db):
     for name in ("Academy editors", "Event staff", "Certification officers"):
         assert Group.objects.get(name=name).user_set.exists()
     assert Membership.objects.filter(role=Membership.Role.ADMIN).exists()
+
+
+def test_seed_demo_leaves_a_join_request_for_the_demo_owner(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    request = JoinRequest.objects.get(user__email="applicant@example.com")
+    assert request.status == JoinRequest.Status.PENDING
+    assert request.provider.name == "杭州云栈科技有限公司"
+    assert not Membership.objects.filter(user=request.user).exists()
+    client.force_login(User.objects.get(email="owner@example.com"))
+    response = client.get("/en/my-academy/team/")
+    assert "applicant@example.com" in response.content.decode()
+    assert [r.pk for r in response.context["join_requests"]] == [request.pk]

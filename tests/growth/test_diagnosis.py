@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def _take(admin: Membership, choices: dict[str, list[int]]) -> Diagnosis:
     diagnosis = start_diagnosis(admin.user, admin.provider)
-    save_answers(diagnosis, answers_for(diagnosis, choices))
-    return complete_diagnosis(diagnosis)
+    save_answers(diagnosis, answers_for(diagnosis, choices), by=admin.user)
+    return complete_diagnosis(diagnosis, by=admin.user)
 
 
 ALL = {d: [2, 2] for d in GrowthStage.values}
@@ -135,13 +135,13 @@ def test_draft_keeps_partial_answers_and_resumes():
     make_questionnaire()
     admin = admin_of()
     draft = start_diagnosis(admin.user, admin.provider)
-    save_answers(draft, answers_for(draft, {"create": [2, 1]}))
-    colleague = MembershipFactory(provider=admin.provider).user
-    resumed = start_diagnosis(colleague, admin.provider)
+    save_answers(draft, answers_for(draft, {"create": [2, 1]}), by=admin.user)
+    other_admin = admin_of(admin.provider).user
+    resumed = start_diagnosis(other_admin, admin.provider)
     assert resumed.pk == draft.pk
     assert len(resumed.answers) == 2
     with pytest.raises(GrowthError):
-        complete_diagnosis(resumed)
+        complete_diagnosis(resumed, by=other_admin)
 
 
 def test_answer_out_of_range_is_refused():
@@ -150,7 +150,7 @@ def test_answer_out_of_range_is_refused():
     draft = start_diagnosis(admin.user, admin.provider)
     question = draft.questions[0]["id"]
     with pytest.raises(GrowthError) as error:
-        save_answers(draft, {question: 7})
+        save_answers(draft, {question: 7}, by=admin.user)
     assert error.value.status == 400
 
 
@@ -234,12 +234,92 @@ def test_user_without_company_gets_clear_403(client):
     assert client.post("/diagnosis/start/").status_code == 403
 
 
-def test_member_may_take_it_for_their_company(client):
+def test_member_cannot_start_answer_or_complete_and_the_stage_stays(client):
     make_questionnaire()
-    member = MembershipFactory()
-    client.force_login(member.user)
+    admin = admin_of()
+    member = MembershipFactory(provider=admin.provider).user
+    before = admin.provider.growth_stage
+    # In the services, whatever page calls them.
+    with pytest.raises(GrowthError) as error:
+        start_diagnosis(member, admin.provider)
+    assert error.value.status == 403
+    draft = start_diagnosis(admin.user, admin.provider)
+    answers = answers_for(draft, ALL)
+    with pytest.raises(GrowthError) as error:
+        save_answers(draft, answers, by=member)
+    assert error.value.status == 403
+    save_answers(draft, answers, by=admin.user)
+    with pytest.raises(GrowthError) as error:
+        complete_diagnosis(draft, by=member)
+    assert error.value.status == 403
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    # Over HTTP: a 403 that says why, nothing saved.
+    client.force_login(member)
+    response = client.post("/en/diagnosis/start/")
+    assert response.status_code == 403
+    assert "administrators" in response.content.decode()
+    step = reverse("growth:diagnosis_step", args=[draft.pk, "expansion"])
+    assert client.get(step).status_code == 403
+    first = draft.questions_for("create")[0]["id"]
+    response = client.post(
+        reverse("growth:diagnosis_step", args=[draft.pk, "create"]),
+        {first: "0", "action": "finish"},
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    admin.provider.refresh_from_db()
+    assert draft.state == "draft" and draft.answers[first] == 2
+    assert admin.provider.growth_stage == before
+    assert Diagnosis.objects.filter(provider=admin.provider).count() == 1
+
+
+def test_member_reads_results_and_history_without_start_buttons(client):
+    make_questionnaire()
+    admin = admin_of()
+    done = _take(admin, ALL)
+    member = MembershipFactory(provider=admin.provider).user
+    client.force_login(member)
+    home = client.get("/en/diagnosis/")
+    body = home.content.decode()
+    assert home.status_code == 200
+    assert reverse("growth:diagnosis_start") not in body
+    assert reverse("growth:diagnosis_result", args=[done.pk]) in body
+    assert client.get(reverse("growth:diagnosis_result", args=[done.pk])).status_code == 200
+    # An admin's draft in progress: the member is told, and sent to the results, not the form.
+    draft = start_diagnosis(admin.user, admin.provider)
+    assert "An administrator started" in client.get("/en/diagnosis/").content.decode()
+    response = client.get(reverse("growth:diagnosis_result", args=[draft.pk]))
+    assert response.status_code == 302 and response.url.endswith("/diagnosis/")
+
+
+def test_admin_takes_it_and_moves_the_stage(client):
+    make_questionnaire()
+    admin = admin_of()
+    client.force_login(admin.user)
+    assert reverse("growth:diagnosis_start") in client.get("/en/diagnosis/").content.decode()
     assert client.post("/diagnosis/start/").status_code == 302
-    assert Diagnosis.objects.filter(provider=member.provider).exists()
+    draft = Diagnosis.objects.get(provider=admin.provider)
+    complete_diagnosis(save_answers(draft, answers_for(draft, ALL), by=admin.user), by=admin.user)
+    admin.provider.refresh_from_db()
+    assert admin.provider.growth_stage == GrowthStage.EXPANSION
+
+
+def test_staff_who_may_set_stages_may_record_a_diagnosis():
+    from django.contrib.auth.models import Group
+
+    from academy import roles
+
+    make_questionnaire()
+    provider = ProviderFactory(growth_stage=GrowthStage.CREATE)
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.ACADEMY_EDITORS))
+    draft = start_diagnosis(editor, provider)
+    complete_diagnosis(save_answers(draft, answers_for(draft, ALL), by=editor), by=editor)
+    provider.refresh_from_db()
+    assert provider.growth_stage == GrowthStage.EXPANSION
+    with pytest.raises(GrowthError):
+        start_diagnosis(UserFactory(is_staff=True), provider)  # staff without the permission
 
 
 def test_provider_sees_the_staff_override_and_its_reason(client):

@@ -43,8 +43,10 @@ def setup(home_page):
     make_event(index, title="小程序支付接入实战工作坊", city="杭州")
     make_event(index, title="年终联欢", summary="交流", city="杭州")
     diagnosis = start_diagnosis(admin.user, admin.provider)
-    save_answers(diagnosis, answers_for(diagnosis, {d: [0, 0] for d in GrowthStage.values}))
-    return admin, complete_diagnosis(diagnosis)
+    save_answers(
+        diagnosis, answers_for(diagnosis, {d: [0, 0] for d in GrowthStage.values}), by=admin.user
+    )
+    return admin, complete_diagnosis(diagnosis, by=admin.user)
 
 
 def test_result_recommends_next_stage_path_cases_ahead_and_events_for_gaps(client, setup):

@@ -8,14 +8,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from academy.models import Membership
+from academy.models import JoinRequest, Membership
 from events.models import Registration
 from growth.models import Invitation
 from growth.services import GrowthError
 from growth.services.team import accept_invitation, change_role, invite, remove_member
 from tests.courses.content import make_catalogue, make_course, make_lesson
 from tests.events.factories import make_event, make_index
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import JoinRequestFactory, MembershipFactory, UserFactory
 from tests.growth.factories import AttemptFactory, CertificateFactory, admin_of
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_anonymous_invitee_joins_on_signup(client):
             "password2": "a-Long-pass-2026",
             "display_name": "新同事",
             "company_choice": "join",
-            "provider": admin.provider.pk,
+            "company_name": admin.provider.name,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -69,6 +69,8 @@ def test_anonymous_invitee_joins_on_signup(client):
     assert membership.role == Membership.Role.ADMIN
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
+    # The invitation let them in at once: the request the sign-up form made has nothing to decide.
+    assert not JoinRequest.objects.filter(user=membership.user, status="pending").exists()
 
 
 def test_anonymous_invitee_joins_on_login(client, password):
@@ -239,11 +241,13 @@ def test_dashboard_query_count_does_not_grow_with_members(
     client, home_page, size, django_assert_max_num_queries
 ):
     admin, _ = _team_with_activity(home_page, size)
+    JoinRequestFactory.create_batch(size // 5, provider=admin.provider)
     client.force_login(admin.user)
-    # The same ceiling for 5 and 50 members: nothing is queried per member.
-    with django_assert_max_num_queries(15):
+    # The same ceiling for 5 and 50 members: nothing is queried per member or join request.
+    with django_assert_max_num_queries(16):
         response = client.get("/my-academy/team/")
     assert len(response.context["rows"]) == size
+    assert len(response.context["join_requests"]) == size // 5
 
 
 def test_csv_export(client, home_page):

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.models import Page, Site
 
-from academy import roles
+from academy import roles, services
 from academy.models import (
     GrowthStage,
     HomePage,
     Industry,
+    JoinRequest,
     LecturerProfile,
     Membership,
     Provider,
@@ -43,6 +44,7 @@ class DemoUser:
     membership_role: str = Membership.Role.MEMBER
     lecturer: dict | None = None
     superuser: bool = False
+    asks_to_join: str | None = None  # a company whose administrators have yet to decide
 
 
 PROVIDERS = [
@@ -117,6 +119,12 @@ USERS = [
     ),
     DemoUser("admin@example.com", "学院管理员", "Superuser (everything)", superuser=True),
     DemoUser("candidate@example.com", "赵敏", "Lecturer candidate (part-way to certification)"),
+    DemoUser(
+        "applicant@example.com",
+        "刘洋",
+        "Asked to join 杭州云栈科技 (pending: owner@ approves on the team page)",
+        asks_to_join="杭州云栈科技有限公司",
+    ),
 ]
 
 HOME = {
@@ -353,6 +361,9 @@ class Command(BaseCommand):
                 )
             if spec.lecturer:
                 LecturerProfile.objects.get_or_create(user=user, defaults=spec.lecturer)
+            if spec.asks_to_join and not JoinRequest.objects.filter(user=user).exists():
+                # Through the service, as a sign-up does: the company's admins are e-mailed.
+                services.request_to_join(user, providers[spec.asks_to_join], "zh-hans")
 
     @staticmethod
     def mark_email_verified(user: User) -> None:

@@ -1,0 +1,167 @@
+"""Admin viewsets of the academy shell, read-only: join requests (who asked to join which company,
+who decided, why) and the outbox's rows.
+
+Both change only through their services (academy.services, academy.outbox), so the generic
+add/edit/delete views are closed by admin_ui.ServiceOnlyPolicy.
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from .admin_ui import ServiceOnlyPolicy, local_minutes
+from .models import JoinRequest, OutboxTask
+
+register_permission_policy(JoinRequest, ServiceOnlyPolicy(JoinRequest))
+
+
+class JoinRequestIndexView(IndexView):
+    custom_field_preprocess = {
+        name: {"csv": local_minutes, "xlsx": local_minutes} for name in ("created_at", "decided_at")
+    }
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("user", "provider", "decided_by")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class JoinRequestViewSet(ModelViewSet):
+    model = JoinRequest
+    index_view_class = JoinRequestIndexView
+    icon = "user"
+    menu_label = _("Join requests")
+    menu_order = 255
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    # The generic add/edit views exist but the permission policy keeps them closed.
+    form_fields = ["decline_reason"]
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        TitleColumn("user", label=_("Person"), url_name="join_requests:inspect"),
+        Column("provider", label=_("Company")),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            primary=lambda r: r.status == JoinRequest.Status.PENDING,
+        ),
+        DateColumn("created_at", label=_("Asked")),
+        Column("decided_by", label=_("Decided by")),
+        DateColumn("decided_at", label=_("Decided")),
+    ]
+    list_filter = ["status", "provider"]
+    search_fields = ["user__display_name", "user__email", "provider__name"]
+    export_filename = "join-requests"
+    list_export = [
+        "provider",
+        "user.display_name",
+        "user.email",
+        "get_status_display",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decline_reason",
+    ]
+    export_headings = {
+        "provider": _("Company"),
+        "user.display_name": _("Name"),
+        "user.email": _("E-mail"),
+        "get_status_display": _("Status"),
+        "created_at": _("Asked"),
+        "decided_by": _("Decided by"),
+        "decided_at": _("Decided"),
+        "decline_reason": _("Reason for declining"),
+    }
+    inspect_view_fields = [
+        "user",
+        "provider",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decline_reason",
+        "admins_notified_at",
+        "requester_notified_at",
+    ]
+
+
+join_request_viewset = JoinRequestViewSet("join_requests")
+
+
+# Rows are written by academy.outbox and nobody else: the admin only reads them.
+register_permission_policy(OutboxTask, ServiceOnlyPolicy(OutboxTask))
+
+
+def _task_names():
+    return [
+        (name, name)
+        for name in OutboxTask.objects.order_by("task").distinct().values_list("task", flat=True)
+    ]
+
+
+class OutboxTaskFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[("unsent", _("Not sent yet")), ("sent", _("Sent"))],
+        method="filter_state",
+        empty_label=_("All"),
+    )
+    task = django_filters.ChoiceFilter(label=_("Task"), choices=_task_names, empty_label=_("All"))
+
+    class Meta:
+        model = OutboxTask
+        fields = ["state", "task"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(sent_at__isnull=value == "unsent")
+
+
+class OutboxTaskViewSet(ModelViewSet):
+    model = OutboxTask
+    icon = "resubmit"
+    menu_label = _("Outbox")
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    # The generic add/edit views exist but the permission policy keeps them closed.
+    form_fields = ["last_error"]
+    list_per_page = 50
+    ordering = ["-created_at", "-pk"]
+    filterset_class = OutboxTaskFilterSet
+    search_fields = ["task", "last_error"]
+    list_display = [
+        TitleColumn("task", label=_("Task"), url_name="outbox_tasks:inspect"),
+        Column("args", label=_("Arguments")),
+        StatusTagColumn(
+            "state_display",
+            label=_("State"),
+            primary=lambda row: row.sent_at is None,
+        ),
+        DateColumn("created_at", label=_("Created")),
+        DateColumn("sent_at", label=_("Sent")),
+        Column("attempts", label=_("Attempts")),
+        DateColumn("available_at", label=_("Next attempt")),
+        Column("last_error", label=_("Last error")),
+    ]
+    inspect_view_fields = [
+        "task",
+        "args",
+        "kwargs",
+        "created_at",
+        "available_at",
+        "claimed_until",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+
+
+outbox_viewset = OutboxTaskViewSet("outbox_tasks")
