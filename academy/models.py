@@ -439,10 +439,22 @@ class SearchDocument(models.Model):
 
     Stock Wagtail backends treat a run of Chinese characters as one token, so 餐飲 never matches
     餐飲行業案例; this index is searched by substring instead (academy/search.py).
+
+    A page's document points at its Page row, so who may see it (live, not expired, outside any
+    view restriction the reader cannot pass) is decided at query time from the page tree as it is
+    now, never from a copy that a privacy change or a move could leave stale.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
+    page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The page this document indexes; empty for objects that are not pages.",
+    )
     kind = models.CharField(
         max_length=100, help_text="The indexed model, e.g. 'courses.coursepage'."
     )

@@ -1,10 +1,14 @@
-"""Keeps the search index in step with what is published; welcomes new members."""
+"""Keeps the search index in step with what is published; welcomes new members.
+
+The index holds the text of live pages. Whether a reader may see one is decided when searching
+(academy.search.visible_to) from the page tree as it is then, so privacy changes, moves and
+expiry times need no receiver here; a deleted page takes its document with it (foreign key,
+CASCADE). Unpublishing, by hand or by publish_scheduled at expiry, drops the text.
+"""
 
 from allauth.account.signals import user_signed_up
-from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import get_language
-from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from . import outbox, search, tasks
@@ -17,11 +21,6 @@ def index_published_page(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def drop_unpublished_page(sender, instance, **kwargs):
-    search.remove_object(instance)
-
-
-@receiver(post_delete, sender=Page)
-def drop_deleted_page(sender, instance, **kwargs):
     search.remove_object(instance)
 
 

@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import search as site_search
@@ -99,10 +99,16 @@ def join_request_withdraw(request, pk: int):
     return redirect("my_academy")
 
 
+# Results depend on who asks (private and group-restricted pages): no shared cache may keep them.
+@cache_control(private=True)
 @require_GET
 def search(request):
     query = request.GET.get("query", "").strip()[:100]
-    results = site_search.search(query) if query else site_search.SearchDocument.objects.none()
+    results = (
+        site_search.search(query, request.user)
+        if query
+        else site_search.SearchDocument.objects.none()
+    )
     page = Paginator(results, 10).get_page(request.GET.get("page"))
     script = site_search.reader_script(query, get_language())
     return render(
