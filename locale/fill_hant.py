@@ -89,6 +89,7 @@ def main(force: bool) -> int:
             continue
         if (
             any(message.string if isinstance(message.string, tuple) else [message.string])
+            and not message.fuzzy
             and not force
         ):
             continue
