@@ -7,7 +7,15 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Provider Academy")
 
     def ready(self):
-        from . import search, signals  # noqa: F401  (signals keep the search index current)
+        from . import (
+            exports,
+            search,
+            signals,  # noqa: F401  (signals keep the search index current)
+            wagtail_fixes,
+        )
         from .models import StandardPage
+
+        exports.guard_wagtail_exports()
+        wagtail_fixes.apply()
 
         search.register(StandardPage, kind=_("Article"), fields=["intro", "body"])

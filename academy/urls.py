@@ -47,5 +47,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "academy.views.bad_request"
 handler404 = "academy.views.page_not_found"
 handler500 = "academy.views.server_error"
