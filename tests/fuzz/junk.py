@@ -83,25 +83,27 @@ GENERIC_PARAMS = [
 ]
 
 
-def query_values(kind: str, params: list[str]) -> dict[str, list[str]]:
-    """{param: values} with every parameter set to a variant of `kind`; "lists" repeats each
-    parameter with a harmless value first (?a=1&a=junk), as a view reading .get() sees the last."""
+def query_values(kind: str, params: list[str], offset: int = 0) -> dict[str, list[str]]:
+    """{param: values} with every parameter set to a variant of `kind` (which one turns with
+    `offset`, so that routes differ); "lists" repeats each parameter with a harmless value
+    first (?a=1&a=junk), as a view reading .get() sees the last."""
     if kind == "lists":
         # No NUL here: a NUL anywhere is refused before any view reads the rest.
         junk = [v for k, vs in KINDS.items() if k != "nul" for v in vs if len(v) < 100]
-        return {p: ["1", junk[i % len(junk)]] for i, p in enumerate(params)}
+        return {p: ["1", junk[(offset + i) % len(junk)]] for i, p in enumerate(params)}
     variants = KINDS[kind]
     if kind == "long":
         # 10 kB in every parameter would make each query half a megabyte, which the pages
         # copy into every pagination and language link: every third one is enough.
         return {
-            p: [variants[i % len(variants)] if i % 3 == 0 else "x"] for i, p in enumerate(params)
+            p: [variants[(offset + i) % len(variants)] if (offset + i) % 3 == 0 else "x"]
+            for i, p in enumerate(params)
         }
-    return {p: [variants[i % len(variants)]] for i, p in enumerate(params)}
+    return {p: [variants[(offset + i) % len(variants)]] for i, p in enumerate(params)}
 
 
-def query_string(kind: str, params: list[str]) -> str:
-    return urlencode(query_values(kind, params), doseq=True)
+def query_string(kind: str, params: list[str], offset: int = 0) -> str:
+    return urlencode(query_values(kind, params, offset), doseq=True)
 
 
 ALL_KINDS = [*KINDS, "lists"]
