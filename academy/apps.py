@@ -8,7 +8,10 @@ class AcademyConfig(AppConfig):
 
     def ready(self):
         # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
-        from . import locks, search, signals  # noqa: F401
+        from . import exports, locks, search, signals, wagtail_fixes  # noqa: F401
         from .models import StandardPage
+
+        exports.guard_wagtail_exports()
+        wagtail_fixes.apply()
 
         search.register(StandardPage, kind=_("Article"), fields=["intro", "body"])

@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "academy.views.bad_request"
 handler404 = "academy.views.page_not_found"
 handler500 = "academy.views.server_error"
 # allauth answers its own rate limits (sign-in, sign-up, password reset) with this view too.

@@ -122,6 +122,11 @@ def search(request):
     )
 
 
+def bad_request(request, exception=None):
+    """Input no page can read (a NUL byte, say: academy.middleware): say so, as a 400."""
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

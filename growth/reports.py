@@ -14,7 +14,6 @@ registered), and the people's company: city, industry (with its sub-industries),
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -57,6 +56,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
+from academy import exports
 from academy.models import GrowthStage, Industry, Provider
 from certification.models import Attempt, Certificate, Exam, Response
 from courses.models import CoursePage, Enrollment
@@ -494,13 +494,9 @@ class ExamsReport(AcademyReport):
         return super().get(request, *args, **kwargs)
 
     def hardest_questions_csv(self) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="hardest-questions-{timezone.localdate():%Y%m%d}.csv"'
+        response, writer = exports.csv_response(
+            f"hardest-questions-{timezone.localdate():%Y%m%d}.csv"
         )
-        # A byte-order mark, so that Excel reads the Chinese text as UTF-8.
-        response.write("\ufeff")
-        writer = csv.writer(response)
         writer.writerow(
             [
                 _("Exam"),
@@ -514,9 +510,9 @@ class ExamsReport(AcademyReport):
         for q in self.hardest_questions():
             writer.writerow(
                 [
-                    _spreadsheet_text(q["exam"]),
-                    _spreadsheet_text(q["text"]),
-                    _spreadsheet_text(q["topic"]),
+                    q["exam"],
+                    q["text"],
+                    q["topic"],
                     q["responses"],
                     q["facility"],
                     "" if q["discrimination"] is None else q["discrimination"],
@@ -532,11 +528,6 @@ class ExamsReport(AcademyReport):
         return [
             bar_chart(bars, title=str(_("Score distribution, all exams")), chart_id="exam-scores")
         ]
-
-
-def _spreadsheet_text(value: str) -> str:
-    """Officers type question texts: one starting like a formula must stay text in Excel."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Events -------------------------------------------------------------------------------------

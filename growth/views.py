@@ -8,17 +8,16 @@ still pending has no membership, so every page here treats them as having no com
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from academy import exports
 from academy import selectors as academy_selectors
 from academy import services as academy_services
 from academy.models import GrowthStage, JoinRequest
@@ -220,10 +219,7 @@ def team_csv(request):
     if refusal:
         return refusal
     rows = selectors.team_members(admin.provider)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="team.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly only with a BOM
-    writer = csv.writer(response)
+    response, writer = exports.csv_response("team.csv")
     writer.writerow(
         [
             _("Name"),

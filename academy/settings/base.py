@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the locale and the user are known: its 400 page is a page of the site.
+    "academy.middleware.RefuseNulMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "academy.locks.BusyMiddleware",
 ]

