@@ -14,14 +14,14 @@ from collections.abc import Iterable
 
 # The largest value of a 64-bit integer column (PostgreSQL bigint, SQLite INTEGER).
 MAX_BIGINT = 2**63 - 1
-INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+INTEGER = re.compile(r"-?[0-9]{1,19}")
 
 
 def parse_int(
     value: str | None, *, minimum: int = -MAX_BIGINT, maximum: int = MAX_BIGINT
 ) -> int | None:
     """The integer `value` spells, when it is one within [minimum, maximum]; else None."""
-    if value is None or not INTEGER.fullmatch(value.strip()):
+    if value is None or not INTEGER.fullmatch(value):
         return None
     number = int(value)
     return number if minimum <= number <= maximum else None

@@ -21,26 +21,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import outbox
+from .errors import ActionRefused
 from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
 from .templatetags.academy_tags import path_in_language
 
 DECLINE_REASON_MAX = 500
 
 
-class MembershipError(Exception):
-    """A membership rule refused the action; `message` says why in the reader's words. Views
-    show it with `status` (4xx), never a 500."""
-
-    status = 409
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
-
-    def __str__(self):
-        return str(self.message)
+class MembershipError(ActionRefused):
+    """A membership rule refused the action (one company per person, join requests)."""
 
 
 class CompanyNameTaken(MembershipError):

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.params import parse_int
+
 from ..models import Attempt, Exam, Response, Review
 from ..services import exams as services
 from ..services.exams import shows
@@ -84,16 +86,14 @@ def start(request, slug: str):
     return HttpResponseRedirect(reverse("exams:attempt", args=[attempt.pk]))
 
 
-# Positions and page numbers of an exam are small: longer digit strings are junk, and refusing
-# them before int() keeps 10**30 away from the database (an overflow there is a 500).
-MAX_DIGITS = 4
+# Positions and page numbers of an exam are small: anything larger is junk, and refusing it
+# keeps 10**30 away from the database (an overflow there is a 500).
+MAX_POSITION = 9999
 
 
 def _small_number(raw: str) -> int | None:
-    """`raw` as an int when it is 1–4 ASCII digits, else None (isdigit() alone accepts "²")."""
-    if raw and len(raw) <= MAX_DIGITS and raw.isascii() and raw.isdigit():
-        return int(raw)
-    return None
+    """`raw` as a position or page number (0–9999), else None."""
+    return parse_int(raw, minimum=0, maximum=MAX_POSITION)
 
 
 def _page_number(request, total: int) -> int:

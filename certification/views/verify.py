@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.params import parse_int
 from academy.ratelimits import rate_limited
 
 from .. import badges
@@ -185,11 +186,8 @@ def verify_credential(request, serial: str):
 def status_list(request, number: str):
     """A Bitstring Status List credential (revocation), signed like the credentials and built
     from the database at each request, so a revocation reads at once."""
-    found = (
-        StatusList.objects.filter(pk=int(number)).first()
-        if number.isascii() and number.isdigit() and len(number) <= 9
-        else None
-    )
+    pk = parse_int(number, minimum=1)
+    found = StatusList.objects.filter(pk=pk).first() if pk is not None else None
     if found is None:
         return JsonResponse({"error": "not_found"}, status=404)
     response = HttpResponse(badges.status_list_jwt(found), content_type=badges.MEDIA_TYPE)

@@ -271,7 +271,7 @@ def test_staff_see_the_outbox_read_only_with_filters(client):
         page = client.get("/admin/outbox_tasks/?state=unsent", headers={"accept-language": "en"})
         assert page.status_code == 200
         rows = listing(page)
-        assert "growth.tasks.send_invitation" in rows and "Not sent yet" in rows
+        assert "growth.tasks.send_invitation" in rows and "尚未发出" in rows
         assert "academy.tasks.send_welcome_email" not in rows
         rows = listing(client.get("/admin/outbox_tasks/?task=academy.tasks.send_welcome_email"))
         assert "academy.tasks.send_welcome_email" in rows and "send_invitation" not in rows

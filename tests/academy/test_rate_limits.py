@@ -21,16 +21,15 @@ def test_machine_lookups_past_the_limit_get_a_json_429(client, limits, suffix):
     statuses = [client.get(f"/verify/{UNKNOWN}{suffix}").status_code for _ in range(3)]
     assert statuses == [404, 404, 404]
 
-    refused = client.get(f"/verify/{UNKNOWN}{suffix}", HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.get(f"/verify/{UNKNOWN}{suffix}")
     assert refused.status_code == 429
     assert refused["Content-Type"] == "application/json"
     assert refused["Retry-After"] == "60"
     assert refused["Access-Control-Allow-Origin"] == "*"
     body = refused.json()
     assert body["error"] == "rate_limited"
-    assert body["message"] == (
-        "Too many requests from your address. Please wait a minute and try again."
-    )
+    # /verify/… has no language prefix: the default language, zh-hans.
+    assert body["message"] == "来自你所在地址的请求过于频繁，请稍等一分钟后再试。"
 
 
 def test_lookups_share_one_count_across_page_json_and_credential(client, limits):

@@ -13,7 +13,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 HUGE = [str(10**30), str(2**63), str(2**31), "9" * 5000]
-NOT_NUMBERS = ["²", "١", "１", "-1", "+1", " 1", "1.0", "0x1", "", "\x00", "𠮷"]
+# A NUL never reaches these views: academy.middleware refuses it first (tests/academy/test_bad_input.py).
+NOT_NUMBERS = ["²", "١", "１", "-1", "+1", " 1", "1.0", "0x1", "", "𠮷"]
 
 
 @pytest.fixture
@@ -40,15 +41,14 @@ def test_answer_post_with_junk_positions_is_a_400(candidate_client, junk):
     url = reverse("exams:answer", args=[attempt.pk])
     response = candidate_client.post(url, {"positions": junk, "q0": "x"})
     assert response.status_code == 400
-    assert "not part of this attempt" in response.content.decode() or "不属于" in (
-        response.content.decode()
-    )
+    body = response.content.decode()
+    assert "not part of this attempt" in body or "不属于" in body
     fetch = candidate_client.post(url, {"positions": junk}, headers={"X-Requested-With": "fetch"})
     assert fetch.status_code == 400 and fetch.json()["saved"] is False
     assert _saved(attempt) == before
 
 
-@pytest.mark.parametrize("junk", [*HUGE, "²", "١", "１", "-1", "next", "\x00"])
+@pytest.mark.parametrize("junk", [*HUGE, "²", "١", "１", "-1", "next"])
 def test_answer_post_with_a_junk_destination_is_a_400_and_saves_nothing(candidate_client, junk):
     attempt = _attempt(candidate_client)
     r0 = attempt.responses.get(position=0)
