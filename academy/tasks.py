@@ -1,25 +1,13 @@
 """Celery tasks of the academy app: the welcome and join-request e-mails, the outbox's relay and
 purge. Thin wrappers around services, safe to run twice.
 
-The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
+The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all in one place.
 """
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.conf import settings
 
 from . import outbox, services
-from .celery import app
-
-app.conf.beat_schedule.update(
-    {
-        "outbox-relay": {"task": "academy.tasks.relay_outbox", "schedule": 30.0},
-        "outbox-purge": {
-            "task": "academy.tasks.purge_outbox",
-            "schedule": crontab(hour=4, minute=20),
-        },
-    }
-)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

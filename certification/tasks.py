@@ -1,15 +1,13 @@
 """Celery tasks of the certification app: thin wrappers around services, each safe to run twice.
 
-The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
+The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all in one place.
 """
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
 from academy import outbox
-from academy.celery import app
 from courses.signals import course_completed
 from events.signals import attendance_recorded, session_taught
 
@@ -17,15 +15,6 @@ from .services import exams as exam_services
 from .signals import exam_passed
 
 # --- Certificates ------------------------------------------------------------------------------
-
-app.conf.beat_schedule.update(
-    {
-        "certification-expire-and-remind": {
-            "task": "certification.tasks.daily_certificate_lifecycle",
-            "schedule": crontab(hour=3, minute=10),
-        },
-    }
-)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -122,15 +111,6 @@ def on_session_taught(sender, lecturer=None, **kwargs):
 
 
 # --- Exams -------------------------------------------------------------------------------------
-
-app.conf.beat_schedule.update(
-    {
-        "certification-close-abandoned-attempts": {
-            "task": "certification.tasks.close_abandoned_attempts",
-            "schedule": crontab(minute="*"),
-        },
-    }
-)
 
 
 @shared_task

@@ -1,29 +1,14 @@
 """Celery tasks of the events app: thin wrappers around services, each safe to run twice.
 
-The periodic ones are put on Celery beat's schedule from here, so the settings need not know them.
+The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all in one place.
 """
 
 from celery import shared_task
-from celery.schedules import crontab
 
 from academy import outbox
-from academy.celery import app
 
 from . import services
 from .models import Notification
-
-app.conf.beat_schedule.update(
-    {
-        "events-send-reminders": {
-            "task": "events.tasks.send_due_reminders",
-            "schedule": crontab(minute="*/15"),
-        },
-        "events-expire-offers": {
-            "task": "events.tasks.expire_lapsed_offers",
-            "schedule": crontab(minute="*/5"),
-        },
-    }
-)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

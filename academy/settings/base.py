@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -185,9 +186,29 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=14)
 # broker or the relay (Celery beat) has been down for that long.
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
 CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
+# Every periodic job, in one place (beat runs exactly once per deployment).
 CELERY_BEAT_SCHEDULE: dict = {
     # Wagtail's scheduled publishing (go-live / expiry dates set in the page editor).
     "publish-scheduled-pages": {"task": "courses.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Follow-up work the broker did not take at commit (academy/outbox.py), and its purge.
+    "outbox-relay": {"task": "academy.tasks.relay_outbox", "schedule": 30.0},
+    "outbox-purge": {"task": "academy.tasks.purge_outbox", "schedule": crontab(hour=4, minute=20)},
+    "events-send-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "events-expire-offers": {
+        "task": "events.tasks.expire_lapsed_offers",
+        "schedule": crontab(minute="*/5"),
+    },
+    "certification-expire-and-remind": {
+        "task": "certification.tasks.daily_certificate_lifecycle",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "certification-close-abandoned-attempts": {
+        "task": "certification.tasks.close_abandoned_attempts",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------

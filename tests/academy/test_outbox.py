@@ -337,3 +337,19 @@ def test_two_relays_in_parallel_on_postgresql_send_each_row_once(
         celery_app.conf.task_always_eager = True
     assert sorted(sent) == sorted(f"outbox-{row.pk}" for row in rows)
     assert not OutboxTask.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_every_periodic_job_is_a_registered_task_scheduled_in_settings():
+    """One place for beat's schedule: settings. Each entry names a task that exists."""
+    from django.conf import settings
+
+    from academy.celery import app
+
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert app.conf.beat_schedule == schedule
+    assert {"outbox-relay", "events-send-reminders", "certification-expire-and-remind"} <= set(
+        schedule
+    )
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]
