@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -41,3 +42,22 @@ class RefuseNulMiddleware:
             return True
         content_type = request.content_type or ""
         return request.method == "POST" and content_type in FORM_TYPES and _has_nul(request.POST)
+
+
+class RefuseShortForwardedForMiddleware:
+    """An X-Forwarded-For with fewer addresses than the trusted proxies add is a 400.
+
+    Behind TRUSTED_PROXY_COUNT proxies every genuine request carries at least that many entries;
+    fewer means the header was forged or a proxy is bypassed. allauth reads the header for its
+    rate limits and raises ImproperlyConfigured (a 500) on such a request, before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+        forwarded = request.headers.get("x-forwarded-for")
+        if proxies > 0 and forwarded is not None and len(forwarded.split(",")) < proxies:
+            raise BadRequest(_("The request came through an unexpected route."))
+        return self.get_response(request)

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After the locale and the user are known: its 400 page is a page of the site.
     "academy.middleware.RefuseNulMiddleware",
+    "academy.middleware.RefuseShortForwardedForMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "academy.locks.BusyMiddleware",
 ]

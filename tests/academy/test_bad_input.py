@@ -145,3 +145,28 @@ def test_admin_login_ignores_a_next_that_is_not_an_address(staff_client):
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
     response = staff_client.get("/admin/login/", {"next": "/admin/pages/"})
     assert response["Location"] == "/admin/pages/"
+
+
+@pytest.mark.parametrize("forwarded", ["", "203.0.113.9", "not an address"])
+def test_a_forwarded_for_shorter_than_the_proxy_chain_is_a_400(db, settings, forwarded):
+    """Behind two proxies a genuine request carries two addresses; allauth took fewer for a
+    misconfiguration and answered 500 on the login form."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        reverse("account_login"),
+        {"login": "a@example.com", "password": "x"},
+        headers={"X-Forwarded-For": forwarded},
+    )
+    assert response.status_code == 400
+    assert "page-error" in response.content.decode()  # the site's own 400 page
+
+
+def test_a_forwarded_for_through_every_proxy_reaches_the_login_form(db, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    response = Client().post(
+        reverse("account_login"),
+        {"login": "a@example.com", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.9, 10.0.0.2"},
+    )
+    assert response.status_code == 200
