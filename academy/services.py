@@ -13,11 +13,14 @@ invitation before the user; nothing here takes an invitation).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import outbox
@@ -26,6 +29,11 @@ from .models import GrowthStage, JoinRequest, Membership, Provider, User, compan
 from .templatetags.academy_tags import path_in_language
 
 DECLINE_REASON_MAX = 500
+# A declined person may ask the same company again after this long, and ask any one company at
+# most REQUESTS_PER_DAY times a day: each request e-mails every administrator, so withdrawing and
+# asking again must not become a way to flood their inboxes.
+ASK_AGAIN_AFTER_DECLINE = timedelta(days=7)
+REQUESTS_PER_DAY = 3
 
 
 class MembershipError(ActionRefused):
@@ -134,11 +142,37 @@ def request_to_join(user: User, provider: Provider, language: str = "") -> JoinR
             )
             % {"company": pending.provider.name}
         )
+    _refuse_too_soon(user, provider)
     join_request = JoinRequest.objects.create(
         user=user, provider=provider, language=(language or "")[:10]
     )
     outbox.enqueue(tasks.notify_join_request, join_request.pk)
     return join_request
+
+
+def _refuse_too_soon(user: User, provider: Provider) -> None:
+    now = timezone.now()
+    earlier = JoinRequest.objects.filter(user=user, provider=provider)
+    declined = (
+        earlier.filter(
+            status=JoinRequest.Status.DECLINED, decided_at__gt=now - ASK_AGAIN_AFTER_DECLINE
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+    if declined is not None:
+        again = timezone.localtime(declined.decided_at + ASK_AGAIN_AFTER_DECLINE)
+        raise MembershipError(
+            _("%(company)s declined your request. You can ask again from %(date)s.")
+            % {"company": provider.name, "date": date_format(again, "DATETIME_FORMAT")},
+            429,
+        )
+    if earlier.filter(created_at__gt=now - timedelta(days=1)).count() >= REQUESTS_PER_DAY:
+        raise MembershipError(
+            _("You asked %(company)s several times today. Please try again tomorrow.")
+            % {"company": provider.name},
+            429,
+        )
 
 
 def _acting_admin(admin: Membership) -> Membership:

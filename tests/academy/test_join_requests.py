@@ -1,6 +1,8 @@
 """Joining an existing company takes an administrator's approval (academy.services): sign-up and
 My academy make a join request; nobody becomes a member on their own say-so."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -247,6 +249,30 @@ def test_decline_needs_a_reason_and_the_requester_reads_it(django_capture_on_com
     # Approving a declined request is refused.
     with pytest.raises(services.MembershipError, match="already declined"):
         services.approve_join_request(owner, request.pk)
+
+
+def test_a_declined_person_asks_the_same_company_again_only_after_a_week(time_machine):
+    time_machine.move_to("2026-11-30 09:00 +08:00")
+    request = JoinRequestFactory()
+    services.decline_join_request(admin_of(request.provider), request.pk, "Not one of ours.")
+    with pytest.raises(services.MembershipError, match="ask again from") as error:
+        services.request_to_join(request.user, request.provider)
+    assert error.value.status == 429
+    # Another company is not affected.
+    services.request_to_join(request.user, ProviderFactory())
+    services.withdraw_join_request(request.user, JoinRequest.objects.get(status="pending").pk)
+    time_machine.shift(timedelta(days=7, minutes=1))
+    assert services.request_to_join(request.user, request.provider).status == "pending"
+
+
+def test_withdrawing_and_asking_again_cannot_flood_the_administrators():
+    user, provider = UserFactory(), ProviderFactory()
+    for _ in range(services.REQUESTS_PER_DAY):
+        asked = services.request_to_join(user, provider)
+        services.withdraw_join_request(user, asked.pk)
+    with pytest.raises(services.MembershipError, match="several times today"):
+        services.request_to_join(user, provider)
+    assert JoinRequest.objects.filter(user=user).count() == services.REQUESTS_PER_DAY
 
 
 def test_another_companys_admin_cannot_decide():
