@@ -1,9 +1,11 @@
 """The project's catalogues: they shadow no library translation and follow locale/glossary.md.
 
-Django merges LOCALE_PATHS over every app's catalogue, so a context-less msgid of ours that
-Wagtail, allauth or Django also translate replaces their words on their own screens: our
-pagination's "Pages" (分页) became the Wagtail admin's "Pages", our question "Type" (题型) the
-page list's "Type" column. Our words that mean something else carry a msgctxt instead.
+Django merges LOCALE_PATHS over every app's catalogue, so a msgid of ours (with the same
+msgctxt, usually none) that Wagtail, allauth or Django also translate replaces their words on
+their own screens: our pagination's "Pages" (分页) became the Wagtail admin's "Pages", our
+question "Type" (题型) the page list's "Type" column. Our words that mean something else carry a
+msgctxt instead. The catalogues are read as the lead will merge them: the .po files with
+locale/new/*.json applied (tests/academy/catalogues.py).
 """
 
 import ast
@@ -36,7 +38,7 @@ def shadowed(language: str) -> list[str]:
     libraries = library_catalogue(language)
     found = []
     for key, text in ours.items():
-        if "\x04" in key or not text or key not in libraries:
+        if not text or key not in libraries:
             continue
         app, theirs = libraries[key]
         if text.strip() != theirs.strip() and DELIBERATE.get((language, key)) != text:
