@@ -7,6 +7,7 @@ add/edit/delete views are closed by admin_ui.ServiceOnlyPolicy.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
@@ -46,7 +47,9 @@ class JoinRequestViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_per_page = 50
     list_display = [
-        TitleColumn("user", label=_("Person"), url_name="join_requests:inspect"),
+        TitleColumn(
+            "user", label=pgettext_lazy("join request", "Person"), url_name="join_requests:inspect"
+        ),
         Column("provider", label=_("Company")),
         StatusTagColumn(
             "get_status_display",
@@ -72,7 +75,7 @@ class JoinRequestViewSet(ModelViewSet):
     ]
     export_headings = {
         "provider": _("Company"),
-        "user.display_name": _("Name"),
+        "user.display_name": pgettext_lazy("person", "Name"),
         "user.email": _("E-mail"),
         "get_status_display": _("Status"),
         "created_at": _("Asked"),
@@ -114,7 +117,9 @@ class OutboxTaskFilterSet(WagtailFilterSet):
         method="filter_state",
         empty_label=_("All"),
     )
-    task = django_filters.ChoiceFilter(label=_("Task"), choices=_task_names, empty_label=_("All"))
+    task = django_filters.ChoiceFilter(
+        label=pgettext_lazy("background job", "Task"), choices=_task_names, empty_label=_("All")
+    )
 
     class Meta:
         model = OutboxTask
@@ -138,16 +143,18 @@ class OutboxTaskViewSet(ModelViewSet):
     filterset_class = OutboxTaskFilterSet
     search_fields = ["task", "last_error"]
     list_display = [
-        TitleColumn("task", label=_("Task"), url_name="outbox_tasks:inspect"),
+        TitleColumn(
+            "task", label=pgettext_lazy("background job", "Task"), url_name="outbox_tasks:inspect"
+        ),
         Column("args", label=_("Arguments")),
         StatusTagColumn(
             "state_display",
             label=_("State"),
             primary=lambda row: row.sent_at is None,
         ),
-        DateColumn("created_at", label=_("Created")),
+        DateColumn("created_at", label=pgettext_lazy("timestamp", "Created")),
         DateColumn("sent_at", label=_("Sent")),
-        Column("attempts", label=_("Attempts")),
+        Column("attempts", label=pgettext_lazy("delivery attempts", "Attempts")),
         DateColumn("available_at", label=_("Next attempt")),
         Column("last_error", label=_("Last error")),
     ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -142,7 +143,7 @@ class Provider(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
 
     objects = ProviderQuerySet.as_manager()
 
@@ -157,7 +158,7 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("provider")
+        verbose_name = pgettext_lazy("service provider company", "provider")
         verbose_name_plural = _("providers")
 
     def __str__(self):
@@ -193,7 +194,10 @@ class Membership(models.Model):
         related_name="academy_membership",
     )
     provider = models.ForeignKey(
-        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="memberships"
+        Provider,
+        verbose_name=pgettext_lazy("service provider company", "provider"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
@@ -222,12 +226,15 @@ class JoinRequest(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
+        verbose_name=pgettext_lazy("join request", "person"),
         on_delete=models.CASCADE,
         related_name="join_requests",
     )
     provider = models.ForeignKey(
-        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="join_requests"
+        Provider,
+        verbose_name=pgettext_lazy("service provider company", "provider"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -304,7 +311,7 @@ class LecturerProfile(models.Model):
     authorised_topics = models.JSONField(
         _("topics authorised to teach"), default=list, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
 
     panels = [
         FieldPanel("user"),
@@ -347,7 +354,7 @@ class OfferBlock(blocks.StructBlock):
 
 class StatBlock(blocks.StructBlock):
     value = blocks.CharBlock(label=_("value"), max_length=20)
-    label = blocks.CharBlock(label=_("label"), max_length=60)
+    label = blocks.CharBlock(label=pgettext_lazy("key figure", "label"), max_length=60)
 
     class Meta:
         icon = "order"
@@ -486,10 +493,12 @@ class OutboxTask(models.Model):
     until the broker has it: a broker outage delays follow-up work, never loses it.
     """
 
-    task = models.CharField(_("task"), max_length=200, help_text="The Celery task's name.")
+    task = models.CharField(
+        pgettext_lazy("background job", "task"), max_length=200, help_text="The Celery task's name."
+    )
     args = models.JSONField(_("arguments"), default=list, blank=True)
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), default=timezone.now)
     available_at = models.DateTimeField(
         _("next attempt"), default=timezone.now, help_text="The relay leaves it alone until then."
     )
@@ -499,8 +508,10 @@ class OutboxTask(models.Model):
         blank=True,
         help_text="A process is sending it; another may take it over once this has passed.",
     )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(pgettext_lazy("timestamp", "sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(
+        pgettext_lazy("delivery attempts", "attempts"), default=0
+    )
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

@@ -5,9 +5,12 @@ Each app grants its own models' permissions in a data migration of its own (even
 to know another's models. All helpers take the migration's `apps` and are idempotent.
 """
 
-ACADEMY_EDITORS = "Academy editors"
-EVENT_STAFF = "Event staff"
-CERTIFICATION_OFFICERS = "Certification officers"
+# Group names are data that Wagtail shows as they are stored (user editor, group list, workflow
+# tasks), never through a catalogue, so they are stored in the academy's working language. The
+# English names they had are kept for the rename migration (academy 0011) and for readers.
+ACADEMY_EDITORS = "学院编辑"  # Academy editors
+EVENT_STAFF = "活动工作人员"  # Event staff
+CERTIFICATION_OFFICERS = "认证专员"  # Certification officers
 STAFF_GROUPS = (ACADEMY_EDITORS, EVENT_STAFF, CERTIFICATION_OFFICERS)
 
 
@@ -59,3 +62,28 @@ def grant_collection_permissions(
             collection=collection,
             permission=permission(apps, app_label, model, f"{action}_{model}"),
         )
+
+
+def rename_by_name(apps, renames, reverse: bool = False) -> None:
+    """Rename rows by their `name`: `renames` lists ("app_label.Model", [(old, new), …]).
+
+    For names stored in the academy's language (groups, workflows, tasks). Idempotent: a name
+    already in use is left alone, so a database that has both keeps both.
+    """
+    for model_name, pairs in renames:
+        model = apps.get_model(model_name)
+        for old, new in pairs:
+            if reverse:
+                old, new = new, old
+            if not model.objects.filter(name=new).exists():
+                model.objects.filter(name=old).update(name=new)
+
+
+def rename_operation(renames):
+    """A RunPython operation applying `renames` with rename_by_name (and undoing them)."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: rename_by_name(apps, renames),
+        lambda apps, schema_editor: rename_by_name(apps, renames, reverse=True),
+    )

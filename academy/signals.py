@@ -7,6 +7,7 @@ CASCADE). Unpublishing, by hand or by publish_scheduled at expiry, drops the tex
 """
 
 from allauth.account.signals import user_signed_up
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.translation import get_language
 from wagtail.signals import page_published, page_unpublished
@@ -27,3 +28,16 @@ def drop_unpublished_page(sender, instance, **kwargs):
 @receiver(user_signed_up)
 def welcome_new_user(sender, request, user, **kwargs):
     outbox.enqueue(tasks.send_welcome_email, user.pk, get_language())
+
+
+# True in the session that began with the person's very first sign-in: My academy then greets
+# them with "Welcome", not "Welcome back" (issue 14).
+FIRST_SIGN_IN = "academy_first_sign_in"
+
+
+@receiver(user_logged_in)
+def remember_first_sign_in(sender, request, user, **kwargs):
+    # Runs before django.contrib.auth's update_last_login (academy comes before it in
+    # INSTALLED_APPS, so its receivers are connected first): last_login is still the previous one.
+    if request is not None and hasattr(request, "session"):
+        request.session[FIRST_SIGN_IN] = user.last_login is None

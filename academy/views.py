@@ -13,6 +13,7 @@ from . import selectors, services
 from .forms import JoinCompanyForm, RegisterCompanyForm
 from .health import check_health
 from .sections import my_academy_sections
+from .signals import FIRST_SIGN_IN
 
 
 @never_cache
@@ -31,6 +32,7 @@ def my_academy(request):
 def _my_academy(request, status: int = 200, **bound_forms):
     context = selectors.my_academy_context(request.user)
     context["sections"] = my_academy_sections(request)
+    context["first_sign_in"] = request.session.get(FIRST_SIGN_IN, False)
     if context["membership"] is None:
         # Without a company: ask to join one by its name, or register your own.
         context["join_form"] = bound_forms.get("join_form") or JoinCompanyForm()

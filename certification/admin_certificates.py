@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from wagtail.admin.auth import permission_denied
 
 from .models import ApprovalApplication, BulkIssue, Certificate, Programme
@@ -259,7 +259,11 @@ def bulk_issue(request):
     return _render(
         request,
         "action.html",
-        {"form": form, "page_title": _("Issue certificates in bulk"), "submit": _("Start")},
+        {
+            "form": form,
+            "page_title": _("Issue certificates in bulk"),
+            "submit": pgettext("bulk issue button", "Start"),
+        },
         status,
     )
 

@@ -3,6 +3,7 @@ grading, statistics), then certificates (programmes, certificates, audit log, ap
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -69,7 +70,7 @@ class QuestionViewSet(ModelViewSet):
     list_display = [
         TitleColumn("text", label=_("Question"), url_name="exam_questions:edit"),
         Column("bank", label=_("Bank")),
-        Column("get_kind_display", label=_("Type")),
+        Column("get_kind_display", label=pgettext_lazy("question type", "Type")),
         Column("topic", label=_("Topic")),
         Column("get_difficulty_display", label=_("Difficulty")),
         StatusTagColumn(
@@ -107,7 +108,7 @@ class ExamViewSet(ModelViewSet):
         TitleColumn("title", label=_("Exam"), url_name="exam_exams:edit"),
         Column("pass_mark", label=_("Pass mark (%)")),
         Column("time_limit_minutes", label=_("Minutes")),
-        Column("max_attempts", label=_("Attempts")),
+        Column("max_attempts", label=pgettext_lazy("exam attempts allowed", "Attempts")),
         Column("published", label=_("Published")),
     ]
     list_filter = ["published", "grading_method"]
@@ -136,7 +137,7 @@ class ExamViewSet(ModelViewSet):
         ),
         MultiFieldPanel(
             [FieldPanel("review_after_submit"), FieldPanel("review_after_close")],
-            heading=_("Review"),
+            heading=pgettext_lazy("exam answer review", "Review"),
         ),
     ]
 
@@ -179,7 +180,7 @@ class AttemptViewSet(ModelViewSet):
         Column("score", label=_("Score (%)")),
         Column("passed", label=_("Passed")),
         DateColumn("started_at", label=_("Started")),
-        DateColumn("submitted_at", label=_("Submitted")),
+        DateColumn("submitted_at", label=pgettext_lazy("timestamp", "Submitted")),
     ]
     list_filter = ["exam", "state", "passed", "auto_submitted"]
     search_fields = ["user__display_name", "user__email", "exam__title"]
@@ -199,12 +200,12 @@ class AttemptViewSet(ModelViewSet):
     ]
     export_headings = {
         "exam.title": _("Exam"),
-        "user.display_name": _("Name"),
+        "user.display_name": pgettext_lazy("person", "Name"),
         "user.email": _("E-mail"),
         "number": _("Attempt"),
         "get_state_display": _("State"),
         "started_at": _("Started"),
-        "submitted_at": _("Submitted"),
+        "submitted_at": pgettext_lazy("timestamp", "Submitted"),
         "graded_at": _("Graded"),
         "score": _("Score (%)"),
         "passed": _("Passed"),
@@ -378,7 +379,7 @@ class CertificateViewSet(ModelViewSet):
         "get_status_display": _("Status"),
         "cycle": _("Cycle"),
         "version": _("Version"),
-        "get_origin_display": _("Origin"),
+        "get_origin_display": pgettext_lazy("certificate origin", "Origin"),
         "issued_at": _("Issued"),
         "expires_at": _("Expires"),
         "revoked_at": _("Revoked"),
@@ -412,9 +413,9 @@ class AuditEntryViewSet(ModelViewSet):
     form_fields = ["reason"]
     list_display = [
         DateColumn("created_at", label=_("When")),
-        Column("get_action_display", label=_("Action")),
+        Column("get_action_display", label=pgettext_lazy("certificate history", "Action")),
         Column("actor", label=_("By")),
-        Column("subject", label=_("Person")),
+        Column("subject", label=pgettext_lazy("certificate history", "Person")),
         Column("certificate", label=_("Certificate")),
         Column("reason", label=_("Reason")),
     ]

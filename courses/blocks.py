@@ -8,6 +8,7 @@ see: its own template shows no options at all, and lesson pages render it throug
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -47,14 +48,18 @@ class DownloadBlock(blocks.StructBlock):
 
     class Meta:
         icon = "doc-full"
-        label = _("Download")
+        label = pgettext_lazy("content block", "Download")
         template = "courses/blocks/download.html"
 
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         label=_("kind"),
-        choices=[("tip", _("Tip")), ("note", _("Note")), ("warning", _("Watch out"))],
+        choices=[
+            ("tip", _("Tip")),
+            ("note", pgettext_lazy("callout kind", "Note")),
+            ("warning", _("Watch out")),
+        ],
         default="tip",
     )
     title = blocks.CharBlock(label=_("title"), required=False, max_length=80)
@@ -137,7 +142,9 @@ class KnowledgeCheckBlock(blocks.StructBlock):
 
 
 class LessonBodyBlock(blocks.StreamBlock):
-    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+    text = blocks.RichTextBlock(
+        label=pgettext_lazy("content block", "Text"), features=RICH_TEXT_FEATURES
+    )
     image = FigureBlock()
     video = VideoBlock()
     download = DownloadBlock()
@@ -161,14 +168,18 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class CaseSectionBlock(blocks.StreamBlock):
-    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+    text = blocks.RichTextBlock(
+        label=pgettext_lazy("content block", "Text"), features=RICH_TEXT_FEATURES
+    )
     image = FigureBlock()
     quote = QuoteBlock()
     callout = CalloutBlock()
 
 
 class MetricBlock(blocks.StructBlock):
-    label = blocks.CharBlock(label=_("label"), max_length=40, help_text=_("e.g. 单日支付笔数"))
+    label = blocks.CharBlock(
+        label=pgettext_lazy("key figure", "label"), max_length=40, help_text=_("e.g. 单日支付笔数")
+    )
     value = blocks.CharBlock(label=_("value"), max_length=20, help_text=_("e.g. +300"))
     unit = blocks.CharBlock(label=_("unit"), max_length=12, required=False, help_text=_("e.g. %"))
 

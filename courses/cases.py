@@ -3,6 +3,7 @@
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -44,7 +45,7 @@ class CaseStudyPage(ReviewedPageMixin, Page):
     )
     provider = models.ForeignKey(
         "academy.Provider",
-        verbose_name=_("provider"),
+        verbose_name=pgettext_lazy("service provider company", "provider"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -15,4 +16,4 @@ class Language(models.TextChoices):
 
     SIMPLIFIED = "zh-hans", _("Simplified Chinese")
     TRADITIONAL = "zh-hant", _("Traditional Chinese")
-    ENGLISH = "en", _("English")
+    ENGLISH = "en", pgettext_lazy("course language", "English")

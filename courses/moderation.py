@@ -18,8 +18,10 @@ from contextvars import ContextVar
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, PagePermissionTester
 
-REVIEW_WORKFLOW_NAME = "Course and case review"
-REVIEW_TASK_NAME = "Approval by a second editor"
+# Stored in Chinese like the group names (academy/roles.py): Wagtail prints a workflow's name as
+# it is, e.g. in the "Submit to %(workflow_name)s" action (courses migration 0004 renamed them).
+REVIEW_WORKFLOW_NAME = "课程与案例审核"  # Course and case review
+REVIEW_TASK_NAME = "第二位编辑审批"  # Approval by a second editor
 
 # The page whose review is being approved right now. Approving the last task publishes the page
 # on the approver's behalf (Wagtail checks can_publish() then), and only that may publish it.

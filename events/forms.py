@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import EventKind, EventPage, Registration
 
@@ -118,7 +119,7 @@ class RatingForm(forms.Form):
         error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("event feedback", "Comment"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .pages import Audience, EventIndexPage, EventKind, EventLecturer, EventPage
 
@@ -243,7 +244,9 @@ class SessionRating(models.Model):
     score = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    comment = models.TextField(
+        pgettext_lazy("event feedback", "comment"), max_length=1000, blank=True
+    )
     created_at = models.DateTimeField(_("rated"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -274,7 +275,11 @@ class EventPage(RoutablePageMixin, Page):
         ),
         FieldPanel("description"),
         FieldPanel("agenda"),
-        InlinePanel("lecturer_links", label=_("Lecturer"), heading=_("Lecturers")),
+        InlinePanel(
+            "lecturer_links",
+            label=pgettext_lazy("one lecturer of an event", "Lecturer"),
+            heading=_("Lecturers"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

@@ -3,6 +3,7 @@ My academy: the events section."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
@@ -54,7 +55,7 @@ class RegistrationViewSet(ModelViewSet):
             "get_status_display", label=_("Status"), primary=lambda r: r.status == "confirmed"
         ),
         Column("get_attendance_display", label=_("Attendance")),
-        Column("display_code", label=_("Code")),
+        Column("display_code", label=pgettext_lazy("check-in code", "Code")),
         DateColumn("created_at", label=_("Signed up")),
         DateColumn("checked_in_at", label=_("Checked in")),
     ]
@@ -83,11 +84,11 @@ class RegistrationViewSet(ModelViewSet):
         "event.title": _("Event"),
         "event.city": _("City"),
         "event.start": _("Starts"),
-        "user.display_name": _("Name"),
+        "user.display_name": pgettext_lazy("person", "Name"),
         "user.email": _("E-mail"),
         "company": _("Company"),
         "job_role": _("Role"),
-        "note": _("Note"),
+        "note": pgettext_lazy("registration note", "Note"),
         "get_status_display": _("Status"),
         "display_code": _("Check-in code"),
         "created_at": _("Signed up"),

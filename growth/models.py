@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
@@ -98,7 +99,9 @@ class Questionnaire(ClusterableModel):
         validators=[MaxValueValidator(100)],
     )
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("Providers take the newest active questionnaire.")
+        pgettext_lazy("in use", "active"),
+        default=True,
+        help_text=_("Providers take the newest active questionnaire."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -236,7 +239,10 @@ class Diagnosis(models.Model):
         COMPLETED = "completed", _("completed")
 
     provider = models.ForeignKey(
-        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="diagnoses"
+        Provider,
+        verbose_name=pgettext_lazy("service provider company", "provider"),
+        on_delete=models.CASCADE,
+        related_name="diagnoses",
     )
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -302,7 +308,7 @@ class StageOverride(models.Model):
 
     provider = models.ForeignKey(
         Provider,
-        verbose_name=_("provider"),
+        verbose_name=pgettext_lazy("service provider company", "provider"),
         on_delete=models.CASCADE,
         related_name="stage_overrides",
     )
@@ -342,7 +348,7 @@ class Invitation(models.Model):
 
     provider = models.ForeignKey(
         Provider,
-        verbose_name=_("provider"),
+        verbose_name=pgettext_lazy("service provider company", "provider"),
         on_delete=models.CASCADE,
         related_name="invitations",
     )
@@ -358,7 +364,7 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(

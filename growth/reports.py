@@ -87,7 +87,9 @@ class ReportFilterSet(WagtailFilterSet):
     each report applies them to a different date and through a different path to the company."""
 
     date_from = django_filters.DateFilter(label=_("From"), widget=AdminDateInput, method="keep")
-    date_to = django_filters.DateFilter(label=_("To"), widget=AdminDateInput, method="keep")
+    date_to = django_filters.DateFilter(
+        label=pgettext_lazy("end of a date range", "To"), widget=AdminDateInput, method="keep"
+    )
     city = django_filters.ChoiceFilter(label=_("City"), choices=_cities, method="keep")
     industry = django_filters.ModelChoiceFilter(
         label=_("Industry"),
@@ -324,7 +326,7 @@ class ExamsReport(AcademyReport):
     url_name = "exams"
     columns = [
         Column("title", label=_("Exam")),
-        Column("attempts", label=_("Attempts")),
+        Column("attempts", label=pgettext_lazy("number of exam attempts", "Attempts")),
         Column("candidates", label=_("Candidates")),
         Column("passed", label=_("Passed")),
         Column("pass_rate", label=_("Pass rate (%)")),
@@ -799,7 +801,12 @@ class ProvidersReport(AcademyReport):
         return [
             {
                 "title": _("Stage movement between consecutive diagnoses"),
-                "headings": [_("From"), _("To"), _("Direction"), _("Diagnoses")],
+                "headings": [
+                    _("From"),
+                    pgettext_lazy("end of a date range", "To"),
+                    _("Direction"),
+                    _("Diagnoses"),
+                ],
                 "rows": rows,
             }
         ]

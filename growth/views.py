@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from academy import exports
@@ -222,7 +223,7 @@ def team_csv(request):
     response, writer = exports.csv_response("team.csv")
     writer.writerow(
         [
-            _("Name"),
+            pgettext("person", "Name"),
             _("E-mail"),
             _("Role"),
             _("Courses enrolled"),

@@ -54,6 +54,9 @@ GLOSSARY = {
     "文檔": "文件",
     "平臺": "平台",
     "後臺": "後台",
+    "保存": "儲存",
+    "校驗": "驗證",
+    "刷新": "重新整理",
     "瞭解": "了解",
     # s2t keeps older standard forms (爲, 纔 …); readers in Taiwan and Hong Kong expect these.
     "爲": "為",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -117,7 +118,10 @@ class ExamPool(Orderable):
         QuestionBank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="pools"
     )
     topic = models.CharField(
-        _("topic"), max_length=100, blank=True, help_text=_("Empty: any topic of the bank.")
+        pgettext_lazy("question topic", "topic"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: any topic of the bank."),
     )
     count = models.PositiveSmallIntegerField(_("questions to draw"), default=10)
 

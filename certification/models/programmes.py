@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -92,7 +93,7 @@ class Requirement(models.Model):
         verbose_name=_("programme"),
     )
     group = models.PositiveSmallIntegerField(
-        _("group"),
+        pgettext_lazy("requirement group", "group"),
         default=1,
         help_text=_("Requirements sharing a group number are alternatives (any one is enough)."),
     )
@@ -200,7 +201,7 @@ class StatusList(models.Model):
     CAPACITY = SIZE // 2
 
     allocated = models.PositiveIntegerField(_("positions taken"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("status list")
@@ -412,7 +413,7 @@ class AuditEntry(models.Model):
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
+        verbose_name=pgettext_lazy("certificate history", "person"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -46,7 +47,7 @@ class Question(ClusterableModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("in use", "active")
         RETIRED = "retired", _("retired")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
@@ -57,7 +58,7 @@ class Question(ClusterableModel):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SINGLE)
     text = models.TextField(_("question"))
     topic = models.CharField(
-        _("topic"),
+        pgettext_lazy("question topic", "topic"),
         max_length=100,
         blank=True,
         db_index=True,
@@ -83,7 +84,7 @@ class Question(ClusterableModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
