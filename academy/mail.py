@@ -126,7 +126,9 @@ def _claim(key: str, kind: str, messages: list[EmailMessage]) -> _Claim | None:
     if row.status == Status.SENDING and row.claimed_at and row.claimed_at > now - LEASE:
         raise SendInProgress(key, (row.claimed_at + LEASE - now).total_seconds() + 1)
     if row.status == Status.SENDING:
-        logger.warning("mail: taking over %s, claimed at %s by a sender gone since", key, row)
+        logger.warning(
+            "mail: taking over %s, claimed at %s by a sender gone since", key, row.claimed_at
+        )
     OutgoingMail.objects.filter(pk=row.pk).update(
         status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
