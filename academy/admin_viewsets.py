@@ -1,8 +1,8 @@
 """Admin viewsets of the academy shell, read-only: join requests (who asked to join which company,
-who decided, why) and the outbox's rows.
+who decided, why), the outbox's rows and the e-mails sent (or being sent) once.
 
-Both change only through their services (academy.services, academy.outbox), so the generic
-add/edit/delete views are closed by admin_ui.ServiceOnlyPolicy.
+All change only through their services (academy.services, academy.outbox, academy.mail), so the
+generic add/edit/delete views are closed by admin_ui.ServiceOnlyPolicy.
 """
 
 import django_filters
@@ -15,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from .admin_ui import ServiceOnlyPolicy, local_minutes
-from .models import JoinRequest, OutboxTask
+from .models import JoinRequest, OutboxTask, OutgoingMail
 
 register_permission_policy(JoinRequest, ServiceOnlyPolicy(JoinRequest))
 
@@ -99,15 +99,30 @@ class JoinRequestViewSet(ModelViewSet):
 join_request_viewset = JoinRequestViewSet("join_requests")
 
 
+def _values_of(model, field: str):
+    """Filter choices: the values a column holds now (task names, kinds of mail)."""
+
+    def choices():
+        values = model.objects.order_by(field).distinct().values_list(field, flat=True)
+        return [(value, value) for value in values]
+
+    return choices
+
+
+class ServiceRecordViewSet(ModelViewSet):
+    """A read-only listing under Settings of rows a service writes (outbox, e-mails)."""
+
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    # The generic add/edit views exist but the permission policy keeps them closed.
+    form_fields = ["last_error"]
+    list_per_page = 50
+    ordering = ["-created_at", "-pk"]
+
+
 # Rows are written by academy.outbox and nobody else: the admin only reads them.
 register_permission_policy(OutboxTask, ServiceOnlyPolicy(OutboxTask))
-
-
-def _task_names():
-    return [
-        (name, name)
-        for name in OutboxTask.objects.order_by("task").distinct().values_list("task", flat=True)
-    ]
 
 
 class OutboxTaskFilterSet(WagtailFilterSet):
@@ -118,7 +133,9 @@ class OutboxTaskFilterSet(WagtailFilterSet):
         empty_label=_("All"),
     )
     task = django_filters.ChoiceFilter(
-        label=pgettext_lazy("background job", "Task"), choices=_task_names, empty_label=_("All")
+        label=pgettext_lazy("background job", "Task"),
+        choices=_values_of(OutboxTask, "task"),
+        empty_label=_("All"),
     )
 
     class Meta:
@@ -129,17 +146,10 @@ class OutboxTaskFilterSet(WagtailFilterSet):
         return queryset.filter(sent_at__isnull=value == "unsent")
 
 
-class OutboxTaskViewSet(ModelViewSet):
+class OutboxTaskViewSet(ServiceRecordViewSet):
     model = OutboxTask
     icon = "resubmit"
     menu_label = _("Outbox")
-    add_to_settings_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    # The generic add/edit views exist but the permission policy keeps them closed.
-    form_fields = ["last_error"]
-    list_per_page = 50
-    ordering = ["-created_at", "-pk"]
     filterset_class = OutboxTaskFilterSet
     search_fields = ["task", "last_error"]
     list_display = [
@@ -172,3 +182,53 @@ class OutboxTaskViewSet(ModelViewSet):
 
 
 outbox_viewset = OutboxTaskViewSet("outbox_tasks")
+
+
+# Rows are written by academy.mail.send_once and nobody else.
+register_permission_policy(OutgoingMail, ServiceOnlyPolicy(OutgoingMail))
+
+
+class OutgoingMailFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=_values_of(OutgoingMail, "kind"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = OutgoingMail
+        fields = ["kind", "status"]
+
+
+class OutgoingMailViewSet(ServiceRecordViewSet):
+    model = OutgoingMail
+    icon = "mail"
+    menu_label = _("E-mails sent")
+    filterset_class = OutgoingMailFilterSet
+    search_fields = ["key", "recipients", "subject"]
+    list_display = [
+        TitleColumn("key", label=_("Key"), url_name="outgoing_mail:inspect"),
+        Column("recipients", label=_("Recipients")),
+        Column("subject", label=_("Subject")),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            primary=lambda row: row.status != OutgoingMail.Status.SENT,
+        ),
+        DateColumn("sent_at", label=_("Sent")),
+        Column("attempts", label=pgettext_lazy("delivery attempts", "Attempts")),
+        Column("last_error", label=_("Last error")),
+    ]
+    inspect_view_fields = [
+        "key",
+        "kind",
+        "recipients",
+        "subject",
+        "status",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+
+
+outgoing_mail_viewset = OutgoingMailViewSet("outgoing_mail")

@@ -537,3 +537,43 @@ class OutboxTask(models.Model):
     def celery_task_id(self) -> str:
         # Every publication of one row carries the same id, so a duplicate is recognisable.
         return f"outbox-{self.pk}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail the academy sends, under a key that names it ("welcome:user:12"): the ledger
+    `academy.mail.send_once` claims before sending and marks afterwards, so each goes once.
+
+    A key marked sent is never sent again; a claim older than the lease belongs to a sender that
+    died and may be taken over; a failed send is released for the task's retry, which drops it
+    when the mail is no longer due (a waitlist mail for a seat confirmed meanwhile).
+    """
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be retried")
+        DROPPED = "dropped", _("Not sent: no longer due")
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    recipients = models.TextField(_("recipients"), blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(
+        _("claimed"),
+        null=True,
+        blank=True,
+        help_text="When the current sender took it; another may take it over after the lease.",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(pgettext_lazy("delivery attempts", "attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["sent_at"], name="outgoing_mail_by_sent")]
+
+    def __str__(self):
+        return self.key

@@ -16,14 +16,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import outbox
+from . import mail, outbox
 from .errors import ActionRefused
 from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
 from .templatetags.academy_tags import path_in_language
@@ -316,8 +316,8 @@ def send_join_request_notice(request_id: int) -> bool:
 
     Returns False when there is nothing to send: already sent (a task re-run), or the request
     was decided or withdrawn before the task ran."""
-    with transaction.atomic():
-        # The row lock makes two workers running the same task agree on who sends.
+
+    def compose() -> list[EmailMultiAlternatives] | None:
         join_request = (
             JoinRequest.objects.select_for_update(of=("self",))
             .select_related("user", "provider")
@@ -329,34 +329,35 @@ def send_join_request_notice(request_id: int) -> bool:
             or join_request.admins_notified_at is not None
             or join_request.status != JoinRequest.Status.PENDING
         ):
-            return False
-        admins = list(
-            Membership.objects.filter(
-                provider_id=join_request.provider_id, role=Membership.Role.ADMIN
-            ).select_related("user")
-        )
+            return None
+        admins = Membership.objects.filter(
+            provider_id=join_request.provider_id, role=Membership.Role.ADMIN
+        ).select_related("user")
         # Nothing records an administrator's language: the site's default, as invitations.
         language = settings.LANGUAGE_CODE
         context = {
             "join_request": join_request,
             "team_url": _site_url("/my-academy/team/", language),
         }
-        messages = [
+        return [
             _message("join_request", {**context, "admin": m.user}, language, m.user.email)
             for m in admins
         ]
-        join_request.admins_notified_at = timezone.now()
-        join_request.save(update_fields=["admins_notified_at"])
-        # Sent inside the transaction, as the welcome e-mail: a refused send rolls back
-        # admins_notified_at and the retry sends again; never zero, rarely twice.
-        if messages:
-            get_connection().send_messages(messages)
-    return True
+
+    return mail.send_once(
+        f"join-request:{request_id}:admins",
+        kind="join-request",
+        compose=compose,
+        mark_sent=lambda: JoinRequest.objects.filter(pk=request_id).update(
+            admins_notified_at=timezone.now()
+        ),
+    )
 
 
 def send_join_decision(request_id: int) -> bool:
     """E-mail the requester the administrators' decision, in the language they asked in; once."""
-    with transaction.atomic():
+
+    def compose() -> EmailMultiAlternatives | None:
         join_request = (
             JoinRequest.objects.select_for_update(of=("self",))
             .select_related("user", "provider")
@@ -369,7 +370,7 @@ def send_join_decision(request_id: int) -> bool:
             or join_request.requester_notified_at is not None
             or join_request.status not in decided
         ):
-            return False
+            return None
         language = _mail_language(join_request.language)
         template = (
             "join_approved"
@@ -381,27 +382,32 @@ def send_join_decision(request_id: int) -> bool:
             "user": join_request.user,
             "my_academy_url": _site_url("/my-academy/", language),
         }
-        message = _message(template, context, language, join_request.user.email)
-        join_request.requester_notified_at = timezone.now()
-        join_request.save(update_fields=["requester_notified_at"])
-        message.send()
-    return True
+        return _message(template, context, language, join_request.user.email)
+
+    return mail.send_once(
+        f"join-request:{request_id}:decision",
+        kind="join-decision",
+        compose=compose,
+        mark_sent=lambda: JoinRequest.objects.filter(pk=request_id).update(
+            requester_notified_at=timezone.now()
+        ),
+    )
 
 
 def send_welcome_email(user_id: int, language: str | None = None) -> bool:
     """Send the welcome e-mail once; returns False when it had already gone (task re-runs)."""
-    with transaction.atomic():
-        # The row lock makes two workers running the same task agree on who sends.
+
+    def compose() -> EmailMultiAlternatives | None:
         user = (
             User.objects.select_for_update(of=("self",))
             .select_related("academy_membership__provider")
             .get(pk=user_id)
         )
         if user.welcomed_at is not None:
-            return False
-        language = language or settings.LANGUAGE_CODE
-        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
-        with translation.override(language):
+            return None
+        mail_language = language or settings.LANGUAGE_CODE
+        prefix = "" if mail_language == settings.LANGUAGE_CODE else f"/{mail_language}"
+        with translation.override(mail_language):
             context = {
                 "user": user,
                 "membership": user.membership,
@@ -414,10 +420,11 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
             }
             subject = render_to_string("academy/email/welcome_subject.txt", context).strip()
             body = render_to_string("academy/email/welcome_message.txt", context)
-        message = EmailMultiAlternatives(subject, body, to=[user.email])
-        user.welcomed_at = timezone.now()
-        user.save(update_fields=["welcomed_at"])
-        # Sent inside the transaction: if the mail server refuses, welcomed_at rolls back and a
-        # retry sends it; a crash after sending but before commit may send it twice, never zero.
-        message.send()
-    return True
+        return EmailMultiAlternatives(subject, body, to=[user.email])
+
+    return mail.send_once(
+        f"welcome:user:{user_id}",
+        kind="welcome",
+        compose=compose,
+        mark_sent=lambda: User.objects.filter(pk=user_id).update(welcomed_at=timezone.now()),
+    )

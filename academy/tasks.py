@@ -1,5 +1,6 @@
 """Celery tasks of the academy app: the welcome and join-request e-mails, the outbox's relay and
-purge. Thin wrappers around services, safe to run twice.
+the daily purge (outbox rows and sent e-mail keys). Thin wrappers around services, safe to run
+twice.
 
 The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all in one place.
 """
@@ -7,21 +8,22 @@ The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox, services
+from . import mail, outbox, services
+from .mail import MailTask
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_welcome_email(user_id: int, language: str | None = None) -> bool:
     return services.send_welcome_email(user_id, language)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def notify_join_request(request_id: int) -> bool:
     """E-mail a company's administrators that someone asks to join (once per request)."""
     return services.send_join_request_notice(request_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def notify_join_decision(request_id: int) -> bool:
     """E-mail the requester the approval or the decline with its reason (once per request)."""
     return services.send_join_decision(request_id)
@@ -38,5 +40,5 @@ def relay_outbox() -> dict:
 
 @shared_task(ignore_result=True)
 def purge_outbox() -> int:
-    """Forget rows delivered more than OUTBOX_KEEP_DAYS ago."""
-    return outbox.purge(settings.OUTBOX_KEEP_DAYS)
+    """Forget outbox rows delivered, and e-mail keys sent, more than OUTBOX_KEEP_DAYS ago."""
+    return outbox.purge(settings.OUTBOX_KEEP_DAYS) + mail.purge(settings.OUTBOX_KEEP_DAYS)

@@ -1,8 +1,8 @@
 """Admin hooks of the academy shell.
 
 Every delete the Wagtail admin offers first checks that no record the academy keeps would go with
-it (academy/records.py explains the rule). The read-only join request and outbox listings are in
-academy/admin_viewsets.py.
+it (academy/records.py explains the rule). The read-only join request, outbox and sent e-mail
+listings are in academy/admin_viewsets.py.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,7 +11,7 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from . import records
-from .admin_viewsets import join_request_viewset, outbox_viewset
+from .admin_viewsets import join_request_viewset, outbox_viewset, outgoing_mail_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -22,6 +22,11 @@ def register_join_request_viewset():
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return outbox_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_outgoing_mail_viewset():
+    return outgoing_mail_viewset
 
 
 @hooks.register("before_delete_page")

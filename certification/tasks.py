@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
 from academy import outbox
+from academy.mail import MailTask
 from courses.signals import course_completed
 from events.signals import attendance_recorded, session_taught
 
@@ -17,7 +18,7 @@ from .signals import exam_passed
 # --- Certificates ------------------------------------------------------------------------------
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def check_programmes(holder_id: int) -> list[str]:
     """Issue every programme `holder_id` now meets; returns the new serials."""
     from .services import issuing
@@ -28,7 +29,7 @@ def check_programmes(holder_id: int) -> list[str]:
     return [certificate.serial for certificate in issuing.check_programmes(holder)]
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def issue_certificate(holder_id: int, programme_id: int) -> str | None:
     """Issue one programme's certificate if every requirement holds (idempotent)."""
     from .models import Programme
@@ -43,7 +44,7 @@ def issue_certificate(holder_id: int, programme_id: int) -> str | None:
     return result.certificate.serial if result.certificate else None
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def publish_certificate(certificate_id: int) -> None:
     """Draw, sign, store and e-mail a certificate's PDF if not done yet."""
     from .models import Certificate
@@ -59,7 +60,7 @@ def run_bulk_issue(bulk_id: int) -> int:
     return issuing.run_bulk_issue(bulk_id).issued
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_expiry_reminder(certificate_id: int, days: int) -> bool:
     from .services import issuing
 

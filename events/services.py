@@ -8,8 +8,9 @@ sign-ups for the same event never both see "one seat left".
 
 Locks are always taken event first, then registrations, so two services never wait on each other
 in opposite orders. E-mails are recorded in the change's transaction (academy.outbox) and sent by
-tasks that record each one (Notification), so a rolled-back change sends nothing, a broker outage
-delays the mail without losing it, and a repeated task sends nothing twice.
+tasks through academy.mail.send_once (no lock held while the mail server talks; each sent one is
+recorded as a Notification), so a rolled-back change sends nothing, a broker outage delays the
+mail without losing it, and a repeated task sends nothing twice.
 
 Other apps read attendance and sessions taught through `events_attended`, `sessions_taught` and
 `lecturer_ratings`, and react to the signals in signals.py.
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from academy import mail as academy_mail
 from academy import outbox
 from academy.models import LecturerProfile, Membership, User
 
@@ -826,8 +828,7 @@ def send_notification(registration_id: int, kind: str, key: str = "") -> bool:
     (a reminder for a cancelled seat, an offer already taken …)."""
     from . import mail
 
-    with transaction.atomic():
-        # The row lock makes two workers running the same task agree on who sends.
+    def compose():
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("event", "user")
@@ -835,15 +836,19 @@ def send_notification(registration_id: int, kind: str, key: str = "") -> bool:
             .first()
         )
         if registration is None or not _still_relevant(registration, kind):
-            return False
+            return None
         if Notification.objects.filter(registration=registration, kind=kind, key=key).exists():
-            return False
-        message = mail.build(registration, kind)
-        Notification.objects.create(registration=registration, kind=kind, key=key)
-        # Sent inside the transaction: if the mail server refuses, the record rolls back and the
-        # task's retry sends it; a crash between sending and commit may send twice, never zero.
-        message.send()
-    return True
+            return None
+        return mail.build(registration, kind)
+
+    return academy_mail.send_once(
+        f"events:registration:{registration_id}:{kind}:{key}",
+        kind=f"events:{kind}",
+        compose=compose,
+        mark_sent=lambda: Notification.objects.get_or_create(
+            registration_id=registration_id, kind=kind, key=key
+        ),
+    )
 
 
 def _still_relevant(registration: Registration, kind: str) -> bool:

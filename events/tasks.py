@@ -6,12 +6,13 @@ The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all
 from celery import shared_task
 
 from academy import outbox
+from academy.mail import MailTask
 
 from . import services
 from .models import Notification
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_notification(registration_id: int, kind: str, key: str = "") -> bool:
     """One e-mail about a registration; recorded, so a second run sends nothing."""
     return services.send_notification(registration_id, kind, key)

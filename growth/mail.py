@@ -1,9 +1,11 @@
 """The invitation e-mail."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from academy import mail
 
 from .models import Invitation
 
@@ -14,16 +16,33 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 def send_invitation(invitation_id: int) -> bool:
+    """E-mail the invitation link once per invite; False when it is no longer open.
+
+    Re-inviting an open address renews the expiry and sends again: the expiry is in the key, so
+    each invite goes once (a task run twice, or two invites before the task ran, send one)."""
     invitation = (
         Invitation.objects.select_related("provider", "invited_by").filter(pk=invitation_id).first()
     )
-    if invitation is None or not invitation.is_open:
+    if invitation is None:
         return False
-    context = {"invitation": invitation, "url": invitation_url(invitation)}
-    send_mail(
-        render_to_string("growth/email/invitation_subject.txt", context).strip(),
-        render_to_string("growth/email/invitation_body.txt", context),
-        None,
-        [invitation.email],
+
+    def compose() -> EmailMessage | None:
+        current = (
+            Invitation.objects.select_related("provider", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if current is None or not current.is_open or current.expires_at != invitation.expires_at:
+            return None
+        context = {"invitation": current, "url": invitation_url(current)}
+        return EmailMessage(
+            render_to_string("growth/email/invitation_subject.txt", context).strip(),
+            render_to_string("growth/email/invitation_body.txt", context),
+            to=[current.email],
+        )
+
+    return mail.send_once(
+        f"invitation:{invitation_id}:{invitation.expires_at.timestamp():.0f}",
+        kind="invitation",
+        compose=compose,
     )
-    return True

@@ -2,10 +2,12 @@
 
 from celery import shared_task
 
+from academy.mail import MailTask
+
 from . import mail
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_invitation(invitation_id: int) -> bool:
     """E-mail the invitation link; an accepted or withdrawn invitation is not sent."""
     return mail.send_invitation(invitation_id)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from academy import outbox
+from academy import mail, outbox
 from academy.models import LecturerProfile
 
 from .. import pdf, signing
@@ -409,27 +409,39 @@ def publish(certificate: Certificate, *, notify: bool = True) -> Certificate:
 
 def send_certificate_email(certificate: Certificate) -> bool:
     """The signed PDF to the holder, once."""
-    with transaction.atomic():
-        certificate = (
+    current = Certificate.objects.select_related("holder").filter(pk=certificate.pk).first()
+    if current is None or current.emailed_at or not current.pdf_sha256:
+        return False
+    # Read from storage before any lock is taken: the PDF never changes once stored.
+    with current.pdf.open("rb") as handle:
+        attachment = handle.read()
+
+    def compose() -> EmailMessage | None:
+        locked = (
             Certificate.objects.select_for_update()
             .select_related("programme", "holder")
-            .get(pk=certificate.pk)
+            .get(pk=current.pk)
         )
-        if certificate.emailed_at or not certificate.pdf_sha256 or not certificate.holder.email:
-            return False
-        context = {"certificate": certificate, "verify_url": verify_url(certificate.serial)}
+        if locked.emailed_at or locked.pdf_sha256 != current.pdf_sha256 or not locked.holder.email:
+            return None
+        context = {"certificate": locked, "verify_url": verify_url(locked.serial)}
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string(
                 "certification/certificates/email/issued_subject.txt", context
             ).strip()
             body = render_to_string("certification/certificates/email/issued_message.txt", context)
-        message = EmailMessage(subject, body, to=[certificate.holder.email])
-        with certificate.pdf.open("rb") as handle:
-            message.attach(f"{certificate.serial}.pdf", handle.read(), "application/pdf")
-        message.send()
-        certificate.emailed_at = timezone.now()
-        certificate.save(update_fields=["emailed_at"])
-        return True
+        message = EmailMessage(subject, body, to=[locked.holder.email])
+        message.attach(f"{locked.serial}.pdf", attachment, "application/pdf")
+        return message
+
+    return mail.send_once(
+        f"certificate:{current.serial}:issued",
+        kind="certificate",
+        compose=compose,
+        mark_sent=lambda: Certificate.objects.filter(pk=current.pk).update(
+            emailed_at=timezone.now()
+        ),
+    )
 
 
 # --- Lifecycle ---------------------------------------------------------------------------------
@@ -577,7 +589,11 @@ def due_reminders(now: datetime | None = None) -> list[tuple[int, int]]:
 def send_expiry_reminder(certificate_id: int, days: int) -> bool:
     """One reminder e-mail; recorded so the daily job sends each threshold once, and a larger
     threshold missed (e.g. the job was down) is not sent after a smaller one."""
-    with transaction.atomic():
+    serial = Certificate.objects.filter(pk=certificate_id).values_list("serial", flat=True).first()
+    if serial is None:
+        return False
+
+    def compose() -> EmailMessage | None:
         certificate = (
             Certificate.objects.select_for_update()
             .select_related("holder", "programme")
@@ -585,7 +601,7 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
             .first()
         )
         if certificate is None or days in certificate.reminders_sent:
-            return False
+            return None
         context = {
             "certificate": certificate,
             "days": days,
@@ -599,13 +615,22 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
             body = render_to_string(
                 "certification/certificates/email/reminder_message.txt", context
             )
-        EmailMessage(subject, body, to=[certificate.holder.email]).send()
+        return EmailMessage(subject, body, to=[certificate.holder.email])
+
+    def mark_sent() -> None:
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         certificate.reminders_sent = sorted(
             set(certificate.reminders_sent) | {d for d in REMINDER_DAYS if d >= days}
         )
         certificate.save(update_fields=["reminders_sent"])
         _audit(AuditEntry.Action.REMINDED, certificate=certificate, reason=f"{days}")
-        return True
+
+    return mail.send_once(
+        f"certificate:{serial}:reminder:{days}",
+        kind="certificate-reminder",
+        compose=compose,
+        mark_sent=mark_sent,
+    )
 
 
 # --- Bulk issue --------------------------------------------------------------------------------
