@@ -567,7 +567,9 @@ class OutgoingMail(models.Model):
         help_text="When the current sender took it; another may take it over after the lease.",
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(pgettext_lazy("delivery attempts", "attempts"), default=0)
+    attempts = models.PositiveIntegerField(
+        pgettext_lazy("delivery attempts", "attempts"), default=0
+    )
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
