@@ -87,6 +87,13 @@ def as_written(value) -> str:
     return format_html('<bdi {} translate="no">{}</bdi>', mark_safe(AS_WRITTEN), value)
 
 
+@register.simple_tag
+def in_language(text, language) -> str:
+    """`{% in_language "餐飲" "zh-Hant" %}` → <span lang="zh-Hant">餐飲</span>: text in another
+    script or language than the page keeps it (academy.script converts by the nearest lang)."""
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
 @register.filter
 def in_section(path: str, section_url: str) -> bool:
     """Whether the request path lies in the site section at `section_url` (for aria-current)."""
