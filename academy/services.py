@@ -46,6 +46,26 @@ class CompanyNameTaken(MembershipError):
         self.provider = provider
 
 
+def profile_language(user: User) -> str:
+    """The language a person reads the academy in: their profile's (Wagtail's UserProfile, the
+    one the admin's account settings edit; sign-up records the language they signed up in),
+    else the site's default. Certificates are drawn in it."""
+    from wagtail.users.models import UserProfile
+
+    language = (
+        UserProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+    )
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def set_profile_language(user: User, language: str) -> None:
+    """Record `language` as the person's profile language (a language the site speaks only)."""
+    from wagtail.users.models import UserProfile
+
+    if language in dict(settings.LANGUAGES):
+        UserProfile.objects.update_or_create(user=user, defaults={"preferred_language": language})
+
+
 def find_provider(name: str) -> Provider | None:
     """The company whose name matches what a person typed (case, spacing, full-width forms and
     Traditional/Simplified script aside), or None."""
