@@ -78,12 +78,46 @@ def script_of_language(language: str | None) -> str | None:
     return HANS
 
 
+# Plain text has no element to mark a name with: `as_written()` brackets it with two private-use
+# characters instead, which every converter here skips over and removes.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+
+
+def as_written(text) -> str:
+    """`text` marked to be left exactly as written (a person's or company's own name)."""
+    return f"{_OPEN}{text}{_CLOSE}" if text not in (None, "") else ""
+
+
+def _convert_text(text: str, script: str | None) -> str:
+    if _OPEN not in text:
+        return to_script(text, script)
+    parts = _MARKED.split(text)  # even: text to convert, odd: as written
+    return (
+        "".join(part if index % 2 else to_script(part, script) for index, part in enumerate(parts))
+        .replace(_OPEN, "")
+        .replace(_CLOSE, "")
+    )
+
+
 def for_language(text: str, language: str | None = None) -> str:
     """`text` as a reader of `language` (default: the active language) sees it. The boundary
-    function for everything that is not an HTML page: PDFs, e-mails, .ics, spreadsheets."""
+    function for everything that is not an HTML page: PDFs, e-mails, .ics, spreadsheets, the
+    credential. Parts marked with `as_written()` stay as they are."""
+    if not text:
+        return text
     if language is None:
         language = translation.get_language() or settings.LANGUAGE_CODE
-    return to_script(text, script_of_language(language))
+    return _convert_text(str(text), script_of_language(language))
+
+
+def render_text(template_name: str, context: dict, language: str) -> str:
+    """A plain-text template (an e-mail's subject or body) rendered in `language` and its script;
+    names the template marks `|as_written` stay as typed."""
+    from django.template.loader import render_to_string
+
+    with translation.override(language):
+        return for_language(render_to_string(template_name, context), language)
 
 
 def written_in(text: str) -> str | None:
@@ -149,8 +183,11 @@ def convert_html(html: str, script: str | None) -> str:
         end_of_text = match.start() if match else length
         if end_of_text > position:
             text = html[position:end_of_text]
-            if current and not protected and not text.isascii():
-                text = to_script(text, current)
+            if not text.isascii():
+                if protected:
+                    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+                else:
+                    text = _convert_text(text, current)
             out.append(text)
         if match is None:
             break

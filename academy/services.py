@@ -16,13 +16,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import outbox
 from .errors import ActionRefused
 from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
+from .script import render_text
 from .templatetags.academy_tags import path_in_language
 
 DECLINE_REASON_MAX = 500
@@ -292,8 +292,8 @@ def _mail_language(language: str | None) -> str:
 
 def _message(template: str, context: dict, language: str, to: str) -> EmailMultiAlternatives:
     with translation.override(language):
-        subject = render_to_string(f"academy/email/{template}_subject.txt", context)
-        body = render_to_string(f"academy/email/{template}_message.txt", context)
+        subject = render_text(f"academy/email/{template}_subject.txt", context, language)
+        body = render_text(f"academy/email/{template}_message.txt", context, language)
     return EmailMultiAlternatives(" ".join(subject.split()), body.strip() + "\n", to=[to])
 
 
@@ -398,8 +398,8 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
                 .first(),
                 "site_url": settings.WAGTAILADMIN_BASE_URL + prefix,
             }
-            subject = render_to_string("academy/email/welcome_subject.txt", context).strip()
-            body = render_to_string("academy/email/welcome_message.txt", context)
+            subject = render_text("academy/email/welcome_subject.txt", context, language).strip()
+            body = render_text("academy/email/welcome_message.txt", context, language)
         message = EmailMultiAlternatives(subject, body, to=[user.email])
         user.welcomed_at = timezone.now()
         user.save(update_fields=["welcomed_at"])

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from academy.script import render_text
 
 from .models import Invitation
 
@@ -20,9 +21,11 @@ def send_invitation(invitation_id: int) -> bool:
     if invitation is None or not invitation.is_open:
         return False
     context = {"invitation": invitation, "url": invitation_url(invitation)}
+    # Nothing records the invitee's language yet: the site's default, like the join page.
+    language = settings.LANGUAGE_CODE
     send_mail(
-        render_to_string("growth/email/invitation_subject.txt", context).strip(),
-        render_to_string("growth/email/invitation_body.txt", context),
+        render_text("growth/email/invitation_subject.txt", context, language).strip(),
+        render_text("growth/email/invitation_body.txt", context, language),
         None,
         [invitation.email],
     )

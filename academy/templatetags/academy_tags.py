@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from academy.script import AS_WRITTEN
+from academy.script import as_written as mark_as_written
 
 register = template.Library()
 
@@ -85,6 +86,13 @@ def as_written(value) -> str:
     Latin or Arabic name from reordering the text around it.
     """
     return format_html('<bdi {} translate="no">{}</bdi>', mark_safe(AS_WRITTEN), value)
+
+
+@register.filter(name="as_written")
+def as_written_text(value) -> str:
+    """`{{ name|as_written }}`: the same for plain text (e-mails), where no element can carry
+    the mark; academy.script.for_language leaves it as typed and removes the mark."""
+    return mark_as_written("" if value is None else str(value))
 
 
 @register.simple_tag

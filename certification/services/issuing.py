@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from academy import outbox
 from academy.errors import ActionRefused
 from academy.models import LecturerProfile
+from academy.script import render_text
 from academy.services import profile_language
 
 from .. import pdf, signing
@@ -424,11 +424,12 @@ def send_certificate_email(certificate: Certificate) -> bool:
         if certificate.emailed_at or not certificate.pdf_sha256 or not certificate.holder.email:
             return False
         context = {"certificate": certificate, "verify_url": verify_url(certificate.serial)}
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(
-                "certification/certificates/email/issued_subject.txt", context
-            ).strip()
-            body = render_to_string("certification/certificates/email/issued_message.txt", context)
+        # In the holder's language and script, like the PDF attached.
+        language = certificate.language
+        subject = render_text(
+            "certification/certificates/email/issued_subject.txt", context, language
+        ).strip()
+        body = render_text("certification/certificates/email/issued_message.txt", context, language)
         message = EmailMessage(subject, body, to=[certificate.holder.email])
         with certificate.pdf.open("rb") as handle:
             message.attach(f"{certificate.serial}.pdf", handle.read(), "application/pdf")
@@ -643,13 +644,13 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
             "programme_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
             + reverse("programme_detail", args=[certificate.programme.slug]),
         }
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(
-                "certification/certificates/email/reminder_subject.txt", context
-            ).strip()
-            body = render_to_string(
-                "certification/certificates/email/reminder_message.txt", context
-            )
+        language = certificate.language
+        subject = render_text(
+            "certification/certificates/email/reminder_subject.txt", context, language
+        ).strip()
+        body = render_text(
+            "certification/certificates/email/reminder_message.txt", context, language
+        )
         EmailMessage(subject, body, to=[certificate.holder.email]).send()
         certificate.reminders_sent = sorted(
             set(certificate.reminders_sent) | {d for d in REMINDER_DAYS if d >= days}

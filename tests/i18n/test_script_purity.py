@@ -138,3 +138,126 @@ def test_staff_reports_read_in_the_officers_script(demo, language):
         if problems:
             found[report] = problems[:8]
     assert found == {}
+
+
+# --- Outside HTML: the certificate PDF, CSV exports, e-mails and calendar files ---------------
+
+
+def _names(demo) -> list[str]:
+    """What people typed as their own or their company's name: printed as written everywhere."""
+    from academy.models import Provider, User
+
+    names = [u.display_name for u in User.objects.all() if u.display_name]
+    return sorted(names + [p.name for p in Provider.objects.all()], key=len, reverse=True)
+
+
+def _text_impurities(text: str, language: str, names: list[str]) -> list[str]:
+    from tests.i18n.purity import impurities
+
+    for name in names:
+        text = text.replace(name, " ")
+    return impurities(text, language)
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.parametrize(
+    "email,language,printed",
+    [
+        ("lecturer@example.com", "zh-hans", "认证讲师 · 小程序电商"),
+        ("lecturer.hk@example.com", "zh-hant", "認證講師 · 小程序電商"),
+    ],
+)
+def test_the_demo_certificates_print_in_their_holders_script(demo, email, language, printed):
+    from certification.models import Certificate
+
+    certificate = Certificate.objects.get(holder__email=email, status="valid")
+    assert certificate.language == language
+    with certificate.pdf.open("rb") as handle:
+        text = _pdf_text(handle.read())
+    assert printed in text
+    assert _text_impurities(text, language, _names(demo)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_team_export_reads_in_the_readers_script_with_names_as_written(demo, language):
+    client = Client()
+    client.force_login(_user(demo, "owner@example.com"))
+    response = client.get(f"{PREFIX[language]}/my-academy/team/export.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "李娜" in text  # a member's name, exactly as typed
+    assert _text_impurities(text, language, _names(demo)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_report_exports_read_in_the_officers_script(demo, language):
+    """Exports stream after the view: they must keep the officer's language (Wagtail profile)."""
+    from wagtail.users.models import UserProfile
+
+    admin = _user(demo, "admin@example.com")
+    UserProfile.objects.update_or_create(user=admin, defaults={"preferred_language": language})
+    client = Client()
+    client.force_login(admin)
+    found = {}
+    for report in REPORTS:
+        response = client.get(f"/admin/academy-reports/{report}/?export=csv")
+        assert response.status_code == 200, report
+        text = b"".join(response.streaming_content if response.streaming else [response.content])
+        problems = _text_impurities(text.decode("utf-8-sig"), language, _names(demo))
+        if problems:
+            found[report] = problems[:8]
+    assert found == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_mails_and_calendar_files_read_in_the_recipients_script(demo, language):
+    from django.core import mail
+
+    from academy import services as academy_services
+    from certification.models import Certificate
+    from certification.services import issuing
+    from events import mail as event_mail
+    from events.models import Registration
+
+    mail.outbox.clear()
+    lecturer = _user(demo, "lecturer@example.com")
+    lecturer.welcomed_at = None
+    lecturer.save(update_fields=["welcomed_at"])
+    academy_services.send_welcome_email(lecturer.pk, language)
+    certificate = Certificate.objects.get(holder=lecturer, status="valid")
+    Certificate.objects.filter(pk=certificate.pk).update(language=language, emailed_at=None)
+    issuing.send_certificate_email(certificate)
+    messages = list(mail.outbox)
+    registration = Registration.objects.select_related("event", "user").first()
+    attachments = []
+    if registration is not None:
+        registration.language = language
+        message = event_mail.build(registration, "confirmed")
+        messages.append(message)
+        attachments = [a[1] for a in message.attachments if a[0].endswith(".ics")]
+    assert len(messages) >= 2
+    names = _names(demo)
+    found = {}
+    for message in messages:
+        problems = _text_impurities(f"{message.subject}\n{message.body}", language, names)
+        if problems:
+            found[message.subject] = problems[:8]
+        assert "\ue000" not in message.body and "\ue001" not in message.body  # marks removed
+    for ics in attachments:
+        text = ics.decode() if isinstance(ics, bytes) else ics
+        problems = _text_impurities(text.replace("\\n", "\n"), language, names)
+        if problems:
+            found["calendar"] = problems[:8]
+    assert found == {}
