@@ -217,8 +217,10 @@ def convert_html(html: str, script: str | None) -> str:
             tag_protected = True
         if tag_script and not tag_protected and not tag.isascii():
             tag = _READABLE_ATTRIBUTE.sub(
-                lambda m, s=tag_script: m.group(1) + to_script(m.group(2), s), tag
+                lambda m, s=tag_script: m.group(1) + _convert_text(m.group(2), s), tag
             )
+        if _OPEN in tag:  # a name marked as written inside an attribute: keep it, drop the mark
+            tag = tag.replace(_OPEN, "").replace(_CLOSE, "")
         out.append(tag)
         if name in _RAW and not tag.endswith("/>"):
             close = re.compile(rf"</{name}\s*>", re.I).search(html, position)

@@ -120,10 +120,14 @@ def impurities(text: str, language: str | None) -> list[str]:
     return found
 
 
-def page_impurities(html: str, page_language: str) -> list[str]:
-    """Everything on a page a reader of `page_language` should not see; [] when it is pure."""
+def page_impurities(html: str, page_language: str, names: list[str] | tuple = ()) -> list[str]:
+    """Everything on a page a reader of `page_language` should not see; [] when it is pure.
+    `names` are people's and companies' names as they typed them, printed as written even where
+    no element can mark them (a page's <title>)."""
     found = []
     for lang, text in visible_text(html, page_language):
+        for name in names:
+            text = text.replace(name, " ")
         if page_language == "en":
             if lang and lang.startswith("zh"):
                 continue  # Chinese content marked as such: screen readers switch voice.

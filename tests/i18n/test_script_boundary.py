@@ -73,3 +73,17 @@ def test_every_chinese_translation_is_in_its_catalogues_script(catalogue, langua
         if found:
             wrong[str(message.id)] = found
     assert wrong == {}
+
+
+def test_names_marked_in_plain_text_and_attributes_stay_as_written():
+    rendered = Template(
+        "{% load i18n academy_tags %}{% autoescape off %}"
+        "{% blocktranslate with name=name|as_written %}讲师 {{ name }}{% endblocktranslate %}"
+        "{% endautoescape %}"
+    ).render(Context({"name": "陈思远"}))
+    assert for_language(rendered, "zh-hant") == "講師 陈思远"
+    assert for_language(rendered, "en") == "讲师 陈思远"  # the mark never reaches a reader
+    html = convert_html(
+        f'<svg aria-label="签到码 {rendered}"></svg><title>{rendered}</title>', "hant"
+    )
+    assert html == '<svg aria-label="簽到碼 講師 陈思远"></svg><title>講師 陈思远</title>'

@@ -82,24 +82,25 @@ def _signed_in_paths(demo) -> dict[str, list[str]]:
 REPORTS = ["learning", "exams", "events", "certification", "providers"]
 
 
-def _check(client: Client, language: str, paths: list[str]) -> dict[str, list[str]]:
+def _check(client: Client, language: str, paths: list[str], names) -> dict[str, list[str]]:
     found = {}
     for path in paths:
         url = PREFIX[language] + path if path.startswith("/") else path
         response = client.get(url, follow=True)
         assert response.status_code == 200, (url, response.status_code)
-        problems = page_impurities(response.content.decode(), language)
+        problems = page_impurities(response.content.decode(), language, names)
         if problems:
             found[url] = problems[:8]
     return found
 
 
 def _all_pages(demo, language: str) -> dict[str, list[str]]:
-    found = _check(Client(), language, _public_paths(demo))
+    names = _names(demo)
+    found = _check(Client(), language, _public_paths(demo), names)
     for email, paths in _signed_in_paths(demo).items():
         client = Client()
         client.force_login(_user(demo, email))
-        found |= {f"{email} {k}": v for k, v in _check(client, language, paths).items()}
+        found |= {f"{email} {k}": v for k, v in _check(client, language, paths, names).items()}
     return found
 
 
@@ -134,7 +135,7 @@ def test_staff_reports_read_in_the_officers_script(demo, language):
     for report in REPORTS:
         response = client.get(f"/admin/academy-reports/{report}/")
         assert response.status_code == 200, report
-        problems = page_impurities(response.content.decode(), language)
+        problems = page_impurities(response.content.decode(), language, _names(demo))
         if problems:
             found[report] = problems[:8]
     assert found == {}
@@ -248,6 +249,7 @@ def test_mails_and_calendar_files_read_in_the_recipients_script(demo, language):
         messages.append(message)
         attachments = [a[1] for a in message.attachments if a[0].endswith(".ics")]
     assert len(messages) >= 2
+    assert "陈思远" in messages[1].body  # the holder's name as they typed it, in any script
     names = _names(demo)
     found = {}
     for message in messages:
