@@ -69,9 +69,10 @@ def to_script(text: str, script: str | None) -> str:
 
 
 def script_of_language(language: str | None) -> str | None:
-    """The script a language code reads: zh-hans/zh-cn → 'hans', zh-hant/zh-tw/zh-hk → 'hant'."""
+    """The script a language code reads: zh-hans/zh-cn → 'hans', zh-hant/zh-tw/zh-hk → 'hant'.
+    Plain `zh` names no script: Chinese left as written (on /en/, content_lang marks content so)."""
     code = (language or "").strip().lower().replace("_", "-")
-    if not code.startswith("zh"):
+    if not code.startswith("zh-"):
         return None
     if code in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"} or code.startswith("zh-hant"):
         return HANT
