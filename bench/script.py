@@ -41,7 +41,9 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    started = time.perf_counter()
     call_command("seed_demo", stdout=StringIO())
+    print(f"seed_demo: {time.perf_counter() - started:.1f} s")
     paths = [p.url for p in Page.objects.live().filter(depth__gt=1).specific() if p.url]
     paths += ["/programmes/", "/exams/", "/lecturers/", "/search/?query=餐饮"]
     client = Client()

@@ -29,7 +29,7 @@ ALLOWED = {
     "港灣餐飲科技（香港）有限公司": "a Hong Kong company's registered name, written in Traditional",
 }
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _SKIP = {"script", "style", "textarea", "template", "noscript"}
 _VOID = {
     "area",
@@ -108,7 +108,7 @@ def impurities(text: str, language: str | None) -> list[str]:
     found = []
     if language is None or not language.startswith("zh"):
         for match in CJK.finditer(text):
-            found.append(text[max(0, match.start() - 8) : match.end() + 8])
+            found.append(match.group(0))
         return found
     script = script_of_language(language)
     converted = to_script(text, script) if script == HANT else to_script(text, HANS)
