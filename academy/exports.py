@@ -12,6 +12,12 @@ its cells through this module:
   itself writes when someone types a leading quote: the value stays what the person typed, and
   it stays text even when the cell is edited. Numbers stay numbers.
 
+Exports people read are also written in the reader's script (academy.script, issue 14): text
+cells are converted to the script of the active language, except names — a cell marked with
+`academy.script.as_written()`, or a Wagtail export column holding a person or a company
+(`AS_WRITTEN_FIELDS`, a `*_by` field, a User or Provider value). Files read back by a program
+(the question bank's CSV, `csv_writer`) are written exactly as stored.
+
 Our own CSV views use `csv_writer` / `csv_response`; Wagtail's exports (the project's viewsets
 and reports, and Wagtail's own reports: aging and locked pages, site history, redirects, form
 submissions) go through SpreadsheetExportMixin, which `guard_wagtail_exports` routes here once
@@ -27,7 +33,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.functional import Promise
+
+from .script import for_language
 
 # OWASP's list: what makes Excel, LibreOffice Calc or Google Sheets start a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,12 +49,20 @@ def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def csv_cell(value: Any) -> Any:
+# Wagtail export columns that hold what a person typed as a name: never converted.
+AS_WRITTEN_FIELDS = {"display_name", "holder_name", "holder", "user", "actor", "subject"}
+AS_WRITTEN_FIELDS |= {"applicant", "provider", "company", "lecturer", "member"}
+
+
+def csv_cell(value: Any, *, for_reader: bool = False) -> Any:
     """The value to write into a CSV cell: numbers, dates, booleans and None as they are;
-    anything else as text, with a leading quote when a spreadsheet would run it."""
+    anything else as text (in the reader's script when `for_reader`), with a leading quote
+    when a spreadsheet would run it."""
     if value is None or isinstance(value, TYPED):  # bool is an int
         return value
     text = str(value) if isinstance(value, Promise) or not isinstance(value, str) else value
+    if for_reader:
+        text = for_language(text)
     return QUOTE + text if looks_like_formula(text) else text
 
 
@@ -60,19 +77,20 @@ def csv_text(cell: str) -> str:
 class GuardedWriter:
     """csv.writer whose rows go through csv_cell."""
 
-    def __init__(self, file, **options):
+    def __init__(self, file, *, for_reader: bool = False, **options):
         self._writer = csv.writer(file, **options)
+        self._for_reader = for_reader
 
     def writerow(self, row: Iterable[Any]):
-        return self._writer.writerow([csv_cell(value) for value in row])
+        return self._writer.writerow([csv_cell(v, for_reader=self._for_reader) for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(file, **options) -> GuardedWriter:
-    return GuardedWriter(file, **options)
+def csv_writer(file, *, for_reader: bool = False, **options) -> GuardedWriter:
+    return GuardedWriter(file, for_reader=for_reader, **options)
 
 
 def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
@@ -81,7 +99,7 @@ def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    return response, csv_writer(response)
+    return response, csv_writer(response, for_reader=True)
 
 
 def guard_xlsx_cell(cell):
@@ -92,12 +110,29 @@ def guard_xlsx_cell(cell):
     return cell
 
 
+def _holds_a_name(field: str, value: Any) -> bool:
+    from .models import Provider, User
+
+    name = str(field).rsplit(".", 1)[-1].rsplit("__", 1)[-1]
+    return name in AS_WRITTEN_FIELDS or name.endswith("_by") or isinstance(value, User | Provider)
+
+
+def _in_language(rows, language):
+    while True:
+        with translation.override(language):
+            row = next(rows, None)
+        if row is None:
+            return
+        yield row
+
+
 def guard_wagtail_exports() -> None:
     """Send every SpreadsheetExportMixin export (CSV and XLSX) through this module.
 
     Wagtail's own reports cannot take a project mixin, so the two methods every export passes
     through are wrapped on the mixin itself: preprocess_field_value gives each cell's final
-    value (CSV), generate_xlsx_row builds each XLSX row's cells. Safe to call twice.
+    value (CSV), generate_xlsx_row builds each XLSX row's cells; stream_csv keeps the view's
+    language while the CSV streams. Safe to call twice.
     """
     from wagtail.admin.views.mixins import SpreadsheetExportMixin as Mixin
 
@@ -107,13 +142,26 @@ def guard_wagtail_exports() -> None:
     generate_xlsx_row = Mixin.generate_xlsx_row
 
     def guarded_preprocess_field_value(self, field, value, export_format):
+        written = _holds_a_name(field, value)
         value = preprocess_field_value(self, field, value, export_format)
+        if isinstance(value, str | Promise) and not written:
+            value = for_language(str(value))
         return csv_cell(value) if export_format == self.FORMAT_CSV else value
 
     def guarded_generate_xlsx_row(self, worksheet, row_dict, date_format=None):
         for cell in generate_xlsx_row(self, worksheet, row_dict, date_format=date_format):
             yield guard_xlsx_cell(cell)
 
+    stream_csv = Mixin.stream_csv
+
+    def stream_csv_in_language(self, queryset):
+        # A CSV export streams after the view returned, when Wagtail's admin language (the
+        # editor's preference) is no longer active: headings and cells would come out in the
+        # URL's language. Each row is written in the language the view ran in.
+        # (Not a generator itself: the language is read now, while the view runs.)
+        return _in_language(stream_csv(self, queryset), translation.get_language())
+
+    Mixin.stream_csv = stream_csv_in_language
     Mixin.preprocess_field_value = guarded_preprocess_field_value
     Mixin.generate_xlsx_row = guarded_generate_xlsx_row
     Mixin._academy_guarded = True

@@ -128,6 +128,8 @@ class SignupForm(forms.Form):
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
         language = get_language() or ""
+        # The language they signed up in is their profile's until they change it.
+        services.set_profile_language(user, language)
         if self.cleaned_data["company_choice"] == "join":
             services.request_to_join(user, self.cleaned_data["provider"], language)
             return

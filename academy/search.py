@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -40,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, PageViewRestriction
 
 from .models import SearchDocument
+from .script import fold, script_of_language, to_script, written_in
 
 __all__ = [
     "SearchDocument",
@@ -60,40 +60,9 @@ MAX_TERMS = 6
 SNIPPET_CHARS = 90
 
 
-@cache
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def fold(text: str) -> str:
-    """Fold text for matching: Traditional → Simplified, lower case, collapsed whitespace."""
-    return re.sub(r"\s+", " ", _converter("t2s").convert(text or "")).strip().lower()
-
-
-def to_script(text: str, script: str | None) -> str:
-    """Show text in the reader's script: 'hant' (Traditional), 'hans' (Simplified) or as written."""
-    if script == "hant":
-        # Taiwan-standard characters (為, 裡, 著) without swapping vocabulary (小程序 stays).
-        return _converter("s2tw").convert(text)
-    if script == "hans":
-        return _converter("t2s").convert(text)
-    return text
-
-
 def reader_script(query: str, language: str | None) -> str | None:
     """The script the reader reads: what their query is written in, else their UI language."""
-    if query:
-        if _converter("t2s").convert(query) != query:
-            return "hant"
-        if _converter("s2t").convert(query) != query:
-            return "hans"
-    if language == "zh-hant":
-        return "hant"
-    if language == "zh-hans":
-        return "hans"
-    return None
+    return written_in(query) or script_of_language(language)
 
 
 @dataclass

@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from . import mail, outbox
 from .errors import ActionRefused
 from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
+from .script import render_text
 from .templatetags.academy_tags import path_in_language
 
 DECLINE_REASON_MAX = 500
@@ -52,6 +52,26 @@ class CompanyNameTaken(MembershipError):
             % {"name": provider.name}
         )
         self.provider = provider
+
+
+def profile_language(user: User) -> str:
+    """The language a person reads the academy in: their profile's (Wagtail's UserProfile, the
+    one the admin's account settings edit; sign-up records the language they signed up in),
+    else the site's default. Certificates are drawn in it."""
+    from wagtail.users.models import UserProfile
+
+    language = (
+        UserProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+    )
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def set_profile_language(user: User, language: str) -> None:
+    """Record `language` as the person's profile language (a language the site speaks only)."""
+    from wagtail.users.models import UserProfile
+
+    if language in dict(settings.LANGUAGES):
+        UserProfile.objects.update_or_create(user=user, defaults={"preferred_language": language})
 
 
 def find_provider(name: str) -> Provider | None:
@@ -306,8 +326,8 @@ def _mail_language(language: str | None) -> str:
 
 def _message(template: str, context: dict, language: str, to: str) -> EmailMultiAlternatives:
     with translation.override(language):
-        subject = render_to_string(f"academy/email/{template}_subject.txt", context)
-        body = render_to_string(f"academy/email/{template}_message.txt", context)
+        subject = render_text(f"academy/email/{template}_subject.txt", context, language)
+        body = render_text(f"academy/email/{template}_message.txt", context, language)
     return EmailMultiAlternatives(" ".join(subject.split()), body.strip() + "\n", to=[to])
 
 
@@ -418,8 +438,8 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
                 .first(),
                 "site_url": settings.WAGTAILADMIN_BASE_URL + prefix,
             }
-            subject = render_to_string("academy/email/welcome_subject.txt", context).strip()
-            body = render_to_string("academy/email/welcome_message.txt", context)
+            subject = render_text("academy/email/welcome_subject.txt", context, language).strip()
+            body = render_text("academy/email/welcome_message.txt", context, language)
         return EmailMultiAlternatives(subject, body, to=[user.email])
 
     return mail.send_once(

@@ -12,6 +12,7 @@ from . import search as site_search
 from . import selectors, services
 from .forms import JoinCompanyForm, RegisterCompanyForm
 from .health import check_health
+from .script import script_of_language
 from .sections import my_academy_sections
 from .signals import FIRST_SIGN_IN
 
@@ -101,6 +102,9 @@ def join_request_withdraw(request, pk: int):
     return redirect("my_academy")
 
 
+_LANG_OF_SCRIPT = {"hans": "zh-Hans", "hant": "zh-Hant"}
+
+
 # Results depend on who asks (private and group-restricted pages): no shared cache may keep them.
 @cache_control(private=True)
 @require_GET
@@ -120,6 +124,10 @@ def search(request):
             "query": query,
             "results": site_search.present(list(page.object_list), query, script, request),
             "page_obj": page,
+            # Results follow the script the reader typed in; the page converts to it (lang).
+            "results_lang": _LANG_OF_SCRIPT.get(script)
+            if script != script_of_language(get_language())
+            else None,
         },
     )
 

@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from jwcrypto import jwk, jws
 from jwcrypto.common import json_encode
 
+from academy.script import HANS, HANT, script_of_language, to_script
+
 from .models import Certificate, StatusList
 from .services import credential_status
 from .signing import key_paths
@@ -160,11 +162,15 @@ def credential(certificate: Certificate) -> dict:
     programme = certificate.programme
     recipient = credential_status.recipient_for(certificate.holder)
     programme_url = _absolute("programme_detail", programme.slug)
+    # Its human-readable fields in the holder's script, like the PDF (Certificate.language).
+    script = HANT if script_of_language(certificate.language) == HANT else HANS
+    title = to_script(programme.title, script)
+    description = to_script(programme.description, script) or title
     vc = {
         "@context": OB3_CONTEXT,
         "id": _absolute("verify_certificate", certificate.serial),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": programme.title,
+        "name": title,
         "issuer": issuer_profile(),
         "validFrom": _iso(certificate.issued_at),
         "credentialSubject": {
@@ -176,13 +182,10 @@ def credential(certificate: Certificate) -> dict:
                 "id": programme_url,
                 "type": ["Achievement"],
                 "achievementType": "Certification",
-                "name": programme.title,
-                "description": programme.description or programme.title,
-                "criteria": {
-                    "id": programme_url,
-                    "narrative": programme.description or programme.title,
-                },
-                "inLanguage": "zh-Hans",
+                "name": title,
+                "description": description,
+                "criteria": {"id": programme_url, "narrative": description},
+                "inLanguage": "zh-Hant" if script == HANT else "zh-Hans",
             },
         },
     }

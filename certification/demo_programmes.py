@@ -1,6 +1,8 @@
 """Demo certification for `seed_demo`: the programme 認證講師 · 小程序電商 with real requirements,
 the demo lecturer holding a valid signed certificate, a lecturer whose certificate was revoked,
-one whose certificate expired, and a candidate part-way through.
+one whose certificate expired, a Hong Kong lecturer who reads Traditional Chinese (her certificate
+prints 認證講師 · 小程序電商; the demo lecturer's, in Simplified, 认证讲师 · 小程序电商), and a
+candidate part-way through.
 
 Idempotent: the programme is looked up by slug, people by e-mail, and certificates are only
 issued to someone who holds none for the programme. Demo certificates are not e-mailed.
@@ -13,7 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from academy import roles
+from academy import roles, services
 from academy.models import LecturerProfile, User
 from courses.models import CoursePage, Enrollment
 
@@ -34,6 +36,8 @@ PEOPLE = [
     ("lecturer.revoked@example.com", "王振宇", "广州", "revoked"),
     ("lecturer.expired@example.com", "刘晓彤", "上海", "expired"),
     ("candidate@example.com", "赵敏", "杭州", "candidate"),
+    # Reads the academy in Traditional Chinese (her profile language): her PDF is drawn in it.
+    ("lecturer.hk@example.com", "陳家欣", "香港", "traditional"),
 ]
 
 
@@ -141,6 +145,7 @@ def _historic(user, programme, *, issued_days_ago: int, officer) -> Certificate:
             issued_at=issued_at,
             expires_at=issuing._add_months(issued_at, programme.validity_months),
             holder_name=issuing.certificate_name(user),
+            language=services.profile_language(user),
             origin=Certificate.Origin.MANUAL,
             status_list=status_list,
             status_index=status_index,
@@ -186,6 +191,11 @@ def seed(home_page=None, stdout=None) -> Programme:
             )
             issuing.revoke_certificate(
                 result.certificate, by=officer, reason="演示：授课中推广未经平台审核的第三方工具"
+            )
+        elif story == "traditional":
+            services.set_profile_language(user, "zh-hant")
+            issuing.award_certificate(
+                user, programme, by=officer, reason="演示：香港试点讲师", notify=False
             )
         elif story == "expired":
             _historic(user, programme, issued_days_ago=800, officer=officer)

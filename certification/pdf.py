@@ -4,7 +4,9 @@ Drawn with reportlab in WenQuanYi Micro Hei (vendored in certification/fonts/, T
 covering GB2312, Big5 and Latin, Apache-2.0): reportlab embeds only the glyphs used, so any CJK
 name renders on any viewer. The canvas starts in that font too, otherwise reportlab writes a
 non-embedded Helvetica reference on the page (stack-notes §8). The wording is fixed bilingual text
-on purpose: a certificate reads the same whoever downloads it.
+on purpose: a certificate reads the same whoever downloads it. Its Chinese is in the holder's
+script, chosen at issue time from their profile language (Certificate.language): Traditional for
+zh-hant, Simplified otherwise; the holder's own name is printed as they wrote it (academy.script).
 """
 
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from academy.script import HANS, HANT, script_of_language, to_script
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"
@@ -70,11 +74,18 @@ class CertificateContent:
     signatory_title: str = ""
     signature_image: bytes | None = None
     seal_image: bytes | None = None
+    language: str = "zh-hans"
+
+    @property
+    def script(self) -> str:
+        """Traditional for a zh-hant holder; Simplified for zh-hans and for English holders, whose
+        certificate is bilingual Simplified Chinese and English like everyone else's."""
+        return HANT if script_of_language(self.language) == HANT else HANS
 
 
 def _date(value: datetime | None) -> str:
     if value is None:
-        return "长期有效 · No expiry"
+        return "长期有效 · No expiry"  # in the holder's script: render() converts every line
     return f"{value:%Y年%m月%d日} · {value.day} {value:%b %Y}"
 
 
@@ -127,11 +138,16 @@ def render(content: CertificateContent) -> bytes:
     """The unsigned certificate PDF."""
     register_font()
     width, height = landscape(A4)
+    script = content.script
+
+    def zh(text: str) -> str:
+        return to_script(text, script)
+
     buffer = BytesIO()
     c = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT, pageCompression=1)
-    c.setTitle(f"讲师认证证书 Lecturer Certificate {content.serial}")
-    c.setAuthor(content.issuer)
-    c.setSubject(f"{content.programme_title} · {content.holder_name}")
+    c.setTitle(zh(f"讲师认证证书 Lecturer Certificate {content.serial}"))
+    c.setAuthor(zh(content.issuer))
+    c.setSubject(f"{zh(content.programme_title)} · {content.holder_name}")
     # The verifier reads the serial back from here (inside the signed revision).
     c.setKeywords(f"serial:{content.serial}")
     c.setCreator("Provider Academy")
@@ -145,22 +161,24 @@ def render(content: CertificateContent) -> bytes:
     c.setLineWidth(1.2)
     c.rect(34, 34, width - 68, height - 68)
 
-    _centred(c, content.issuer, height - 82, 13, MUTED)
-    _centred(c, "讲师认证证书", height - 130, 36, ACCENT, bold=True)
+    _centred(c, zh(content.issuer), height - 82, 13, MUTED)
+    _centred(c, zh("讲师认证证书"), height - 130, 36, ACCENT, bold=True)
     _centred(c, "LECTURER CERTIFICATE", height - 156, 13, GOLD)
 
-    _centred(c, "兹证明  This certifies that", height - 200, 13, MUTED)
+    _centred(c, zh("兹证明  This certifies that"), height - 200, 13, MUTED)
     _centred(c, content.holder_name, height - 248, 32, INK, bold=True)
     c.setStrokeColor(GOLD)
     c.setLineWidth(0.8)
     c.line(width / 2 - 170, height - 260, width / 2 + 170, height - 260)
 
-    _centred(c, "已满足全部认证要求，获授  has met every requirement of", height - 290, 12, MUTED)
-    _centred(c, content.programme_title, height - 322, 22, ACCENT, bold=True)
+    _centred(
+        c, zh("已满足全部认证要求，获授  has met every requirement of"), height - 290, 12, MUTED
+    )
+    _centred(c, zh(content.programme_title), height - 322, 22, ACCENT, bold=True)
     if content.programme_title_en:
         _centred(c, content.programme_title_en, height - 344, 12, INK)
     level_zh, level_en = LEVELS.get(content.level, (content.level, content.level))
-    _centred(c, f"{level_zh}  ·  {level_en}", height - 366, 12, INK)
+    _centred(c, f"{zh(level_zh)}  ·  {level_en}", height - 366, 12, INK)
 
     c.setFont(FONT, 10)
     c.setFillColor(MUTED)
@@ -177,10 +195,10 @@ def render(content: CertificateContent) -> bytes:
         y = 150 - index * 22
         c.setFillColor(MUTED)
         c.setFont(FONT, 9)
-        c.drawString(left, y, label)
+        c.drawString(left, y, zh(label))
         c.setFillColor(INK)
         c.setFont(FONT, 11)
-        c.drawString(left + 120, y, value)
+        c.drawString(left + 120, y, zh(value))
 
     # Signatory block, centre bottom.
     if content.signature_image:
@@ -198,11 +216,12 @@ def render(content: CertificateContent) -> bytes:
     c.line(width / 2 - 90, 92, width / 2 + 90, 92)
     c.setFillColor(INK)
     c.setFont(FONT, 10)
-    c.drawCentredString(width / 2, 78, content.signatory_name or content.issuer)
+    # A signatory's name is a person's name: as written.
+    c.drawCentredString(width / 2, 78, content.signatory_name or zh(content.issuer))
     if content.signatory_title:
         c.setFont(FONT, 8.5)
         c.setFillColor(MUTED)
-        c.drawCentredString(width / 2, 65, content.signatory_title)
+        c.drawCentredString(width / 2, 65, zh(content.signatory_title))
     if content.seal_image:
         c.drawImage(
             ImageReader(BytesIO(content.seal_image)),
@@ -219,10 +238,10 @@ def render(content: CertificateContent) -> bytes:
     _qr(c, content.verify_url, qr_x, 92, qr_size)
     c.setFillColor(MUTED)
     c.setFont(FONT, 8)
-    c.drawCentredString(qr_x + qr_size / 2, 80, "扫码验证 Scan to verify")
+    c.drawCentredString(qr_x + qr_size / 2, 80, zh("扫码验证 Scan to verify"))
     c.setFont(FONT, 6.5)
     c.drawRightString(width - 70, 54, content.verify_url)
-    c.drawString(left, 54, "本证书经数字签名 · Digitally signed PDF (PAdES)")
+    c.drawString(left, 54, zh("本证书经数字签名 · Digitally signed PDF (PAdES)"))
 
     c.showPage()
     c.save()

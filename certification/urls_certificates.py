@@ -15,6 +15,11 @@ urlpatterns = [
     path("certificates/name/", programmes.certificate_name, name="certificate_name"),
     path("certificates/<str:serial>/", programmes.certificate_detail, name="certificate_detail"),
     path(
+        "certificates/<str:serial>/language/",
+        programmes.certificate_language,
+        name="certificate_language",
+    ),
+    path(
         "certificates/<str:serial>/download/",
         programmes.certificate_download,
         name="certificate_download",

@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import GrowthStage, Industry
-from academy.templatetags.academy_tags import reader_script
 
 from .choices import Language, Level
 from .grading import Answers
@@ -40,7 +39,7 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, products: list[Product], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = _any(_("All products")) + [
-            (p.slug, reader_script(p.label)) for p in products
+            (p.slug, p.label) for p in products
         ]
 
     def filters(self) -> dict[str, str]:
@@ -66,15 +65,12 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Sub-industries are indented under their parent; choosing a parent includes them.
         self.fields["industry"].choices = _any(_("All industries")) + [
-            (industry.slug, "\u3000" * depth + reader_script(industry.name))
-            for industry, depth in industries
+            (industry.slug, "\u3000" * depth + industry.name) for industry, depth in industries
         ]
         self.fields["product"].choices = _any(_("All products")) + [
-            (p.slug, reader_script(p.label)) for p in products
+            (p.slug, p.label) for p in products
         ]
-        self.fields["city"].choices = _any(_("All cities")) + [
-            (city, reader_script(city)) for city in cities
-        ]
+        self.fields["city"].choices = _any(_("All cities")) + [(city, city) for city in cities]
 
     def filters(self) -> dict[str, str]:
         self.is_valid()

@@ -11,15 +11,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from academy.templatetags.academy_tags import reader_script
-
 from . import selectors, services
 from .forms import KnowledgeCheckForm
 from .models import CourseIndexPage, CoursePage, LessonPage
 
 
 def _titles(pages) -> str:
-    return "、".join(f"“{reader_script(page.title)}”" for page in pages)
+    return "、".join(f"“{page.title}”" for page in pages)
 
 
 def _render(page, request, status: int = 200, **context):
@@ -59,7 +57,7 @@ def enrol(request, course: CoursePage):
     except services.LearningError as error:
         messages.error(request, _("This course is not open for enrolment."))
         return _render(course, request, status=error.status)
-    title = reader_script(course.title)
+    title = course.title
     if created:
         messages.success(
             request, _("You are enrolled in “%(course)s”. Enjoy the course!") % {"course": title}
@@ -131,8 +129,7 @@ def _after_completion(request, lesson: LessonPage, outcome, anchor: str = ""):
     if outcome.course_completed_now:
         messages.success(
             request,
-            _("Congratulations! You have completed “%(course)s”.")
-            % {"course": reader_script(course.title)},
+            _("Congratulations! You have completed “%(course)s”.") % {"course": course.title},
         )
         return HttpResponseRedirect(course.get_url(request))
     messages.success(request, _("Lesson completed."))

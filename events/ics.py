@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event, Timezone, vText
 
+from academy.script import for_language
+
 from .models import EventPage
 
 PRODID = "-//Provider Academy//Events//ZH"
@@ -45,22 +47,23 @@ def event_url(event: EventPage) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def vevent(event: EventPage, *, now: datetime | None = None) -> Event:
+def vevent(event: EventPage, *, now: datetime | None = None, language: str | None = None) -> Event:
+    """One event; its texts in the script of `language` (default: the active language)."""
     item = Event()
     item.add("uid", uid_for(event))
     item.add("dtstamp", now or timezone.now().astimezone(UTC))
     item.add("sequence", _sequence(event))
     item.add("dtstart", event.local_start)
     item.add("dtend", event.local_end)
-    item.add("summary", event.title)
+    item.add("summary", for_language(event.title, language))
     location = "，".join(part for part in [event.city, event.venue, event.address] if part)
     if location:
-        item.add("location", location)
+        item.add("location", for_language(location, language))
     url = event_url(event)
     description = "\n\n".join(
         part for part in [event.summary, strip_tags(event.cancellation_reason), url] if part
     )
-    item.add("description", description)
+    item.add("description", for_language(description, language))
     item.add("url", url)
     if event.last_published_at:
         item.add("last-modified", event.last_published_at.astimezone(UTC))
@@ -69,8 +72,10 @@ def vevent(event: EventPage, *, now: datetime | None = None) -> Event:
     return item
 
 
-def calendar(events: Iterable[EventPage], *, name: str = "") -> bytes:
-    """An iCalendar file holding `events`, with the time zones they use."""
+def calendar(events: Iterable[EventPage], *, name: str = "", language: str | None = None) -> bytes:
+    """An iCalendar file holding `events`, with the time zones they use, written for a reader of
+    `language` (default: the active language)."""
+    name = for_language(name, language)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -85,7 +90,7 @@ def calendar(events: Iterable[EventPage], *, name: str = "") -> bytes:
         cal.add_component(_vtimezone(tzid))
     now = timezone.now().astimezone(UTC)
     for event in events:
-        cal.add_component(vevent(event, now=now))
+        cal.add_component(vevent(event, now=now, language=language))
     return cal.to_ical()
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from academy.script import render_text
 from academy.templatetags.academy_tags import path_in_language
 
 from . import ics, services
@@ -50,15 +50,15 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
             "my_academy_url": site_url("/my-academy/", language),
             "position": services.waitlist_position(registration),
         }
-        subject = render_to_string(f"events/email/{kind}_subject.txt", context)
-        body = render_to_string(f"events/email/{kind}_message.txt", context)
+        subject = render_text(f"events/email/{kind}_subject.txt", context, language)
+        body = render_text(f"events/email/{kind}_message.txt", context, language)
     message = EmailMultiAlternatives(
         " ".join(subject.split()), body.strip() + "\n", to=[registration.user.email]
     )
     if kind in WITH_CALENDAR:
         message.attach(
             f"{event.slug}.ics",
-            ics.calendar([event], name=event.title),
+            ics.calendar([event], name=event.title, language=language),
             "text/calendar; charset=utf-8; method=PUBLISH",
         )
     return message

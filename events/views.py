@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.headers import permissions_policy
-from academy.templatetags.academy_tags import reader_script
 
 from . import ics, selectors, services
 from .forms import (
@@ -38,7 +37,7 @@ from .templatetags.events_tags import event_time
 
 
 def _title(event: EventPage) -> str:
-    return reader_script(event.title)
+    return event.title
 
 
 def _render_event(event: EventPage, request, status: int = 200, **context):

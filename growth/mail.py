@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from academy import mail
+from academy.script import render_text
 
 from .models import Invitation
 
@@ -35,9 +35,11 @@ def send_invitation(invitation_id: int) -> bool:
         if current is None or not current.is_open or current.expires_at != invitation.expires_at:
             return None
         context = {"invitation": current, "url": invitation_url(current)}
+        # Nothing records the invitee's language yet: the site's default, like the join page.
+        language = settings.LANGUAGE_CODE
         return EmailMessage(
-            render_to_string("growth/email/invitation_subject.txt", context).strip(),
-            render_to_string("growth/email/invitation_body.txt", context),
+            render_text("growth/email/invitation_subject.txt", context, language).strip(),
+            render_text("growth/email/invitation_body.txt", context, language),
             to=[current.email],
         )
 

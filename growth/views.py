@@ -22,6 +22,7 @@ from academy import exports
 from academy import selectors as academy_selectors
 from academy import services as academy_services
 from academy.models import GrowthStage, JoinRequest
+from academy.script import as_written
 
 from . import selectors
 from .forms import DeclineJoinRequestForm, DirectionStepForm, InvitationForm, RoleForm
@@ -238,7 +239,7 @@ def team_csv(request):
         m = row.membership
         writer.writerow(
             [
-                m.user.display_name,
+                as_written(m.user.display_name),
                 m.user.email,
                 m.get_role_display(),
                 m.enrolled,

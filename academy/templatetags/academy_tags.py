@@ -1,7 +1,8 @@
-"""Template tags of the site shell: language-aware paths, the language switcher, reader's script.
+"""Template tags of the site shell: language-aware paths, the language switcher, names as written.
 
 Simplified Chinese is served without a prefix, English under /en/ and Traditional Chinese under
-/zh-hant/ (design.md, "Contracts"); content is written once and shown in the reader's script.
+/zh-hant/ (design.md, "Contracts"). Content is shown in the reader's script by academy.script,
+which leaves alone what `{% as_written %}` marks.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
-from academy.search import to_script
+from academy.script import AS_WRITTEN
+from academy.script import as_written as mark_as_written
 
 register = template.Library()
-
-# Tags and entities stay as written: OpenCC must only see text, never a URL or an attribute.
-_MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
-
-_SCRIPT_OF_LANGUAGE = {"zh-hant": "hant", "zh-hans": "hans"}
 
 
 def _language_codes() -> list[str]:
@@ -74,23 +71,35 @@ def language_links(context) -> list[dict]:
 
 @register.filter(is_safe=True)
 def reader_script(value):
-    """Show Chinese content in the reader's script: Traditional for zh-hant, Simplified for zh-hans.
+    """Deprecated no-op: pages are converted as a whole at the response (academy.script).
 
-    English readers see the text as written. Rich text keeps its markup and stays safe: only the
-    text between tags is converted, and the result is marked safe only if the input was.
+    Kept only so templates written before the boundary moved still load; don't use it.
     """
-    if value is None or value == "":
-        return value
-    script = _SCRIPT_OF_LANGUAGE.get(translation.get_language() or "")
-    if script is None:
-        return value
-    if isinstance(value, SafeData):
-        parts = _MARKUP.split(str(value))
-        converted = "".join(
-            part if i % 2 else to_script(part, script) for i, part in enumerate(parts)
-        )
-        return mark_safe(converted)
-    return to_script(str(value), script)
+    return value
+
+
+@register.simple_tag
+def as_written(value) -> str:
+    """A person's own name as they typed it, never converted to the reader's script.
+
+    `{% as_written user %}` → <bdi data-as-written translate="no">林怡君</bdi>. <bdi> also keeps a
+    Latin or Arabic name from reordering the text around it.
+    """
+    return format_html('<bdi {} translate="no">{}</bdi>', mark_safe(AS_WRITTEN), value)
+
+
+@register.filter(name="as_written")
+def as_written_text(value) -> str:
+    """`{{ name|as_written }}`: the same for plain text (e-mails), where no element can carry
+    the mark; academy.script.for_language leaves it as typed and removes the mark."""
+    return mark_as_written("" if value is None else str(value))
+
+
+@register.simple_tag
+def in_language(text, language) -> str:
+    """`{% in_language "餐飲" "zh-Hant" %}` → <span lang="zh-Hant">餐飲</span>: text in another
+    script or language than the page keeps it (academy.script converts by the nearest lang)."""
+    return format_html('<span lang="{}">{}</span>', language, text)
 
 
 @register.filter

@@ -263,6 +263,16 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(_("signed PDF"), upload_to="certificates/%Y/%m/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, blank=True)
+    # The holder's language when issued (their profile's): the PDF and the credential are
+    # written in its script. A holder may have it redrawn in another (same serial); the files
+    # issued before stay genuine, so their digests are kept for the verifier.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    earlier_pdf_sha256 = models.JSONField(default=list, blank=True, editable=False)
     # Days-before-expiry reminders already sent (60, 30, 7), so the daily job sends each once.
     reminders_sent = models.JSONField(default=list, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -389,6 +399,7 @@ class AuditEntry(models.Model):
         BULK = "bulk", _("bulk issue")
         REMINDED = "reminded", _("expiry reminder sent")
         AWAITING_NAME = "awaiting_name", _("waiting for the holder's name")
+        REDRAWN = "redrawn", _("redrawn in another language")
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(

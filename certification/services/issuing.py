@@ -17,13 +17,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from academy import mail, outbox
+from academy.errors import ActionRefused
 from academy.models import LecturerProfile
+from academy.script import render_text
+from academy.services import profile_language
 
 from .. import pdf, signing
 from ..models import AuditEntry, BulkIssue, Certificate, CertificateSettings, Programme
@@ -144,6 +146,7 @@ def _create(
     issued_at,
     expires_at,
     holder_name: str,
+    language: str,
 ) -> Certificate | None:
     """Insert one certificate with its status list position; None when another transaction
     already holds this cycle."""
@@ -164,6 +167,7 @@ def _create(
                 version=version,
                 origin=origin,
                 holder_name=holder_name,
+                language=language,
                 status_list=status_list,
                 status_index=status_index,
             )
@@ -232,6 +236,7 @@ def _issue_record(
             if programme.validity_months
             else None,
             holder_name=name,
+            language=profile_language(holder),
         )
         if certificate is None:
             return Issued(_latest(holder, programme), False)
@@ -367,6 +372,7 @@ def content_for(certificate: Certificate, look: CertificateSettings | None = Non
         issuer=look.issuer_name,
         verify_url=verify_url(certificate.serial),
         version=certificate.version,
+        language=certificate.language,
         signatory_name=look.signatory_name,
         signatory_title=look.signatory_title,
         signature_image=_image_bytes(look.signature_image),
@@ -425,11 +431,12 @@ def send_certificate_email(certificate: Certificate) -> bool:
         if locked.emailed_at or locked.pdf_sha256 != current.pdf_sha256 or not locked.holder.email:
             return None
         context = {"certificate": locked, "verify_url": verify_url(locked.serial)}
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(
-                "certification/certificates/email/issued_subject.txt", context
-            ).strip()
-            body = render_to_string("certification/certificates/email/issued_message.txt", context)
+        # In the holder's language and script, like the PDF attached.
+        language = locked.language
+        subject = render_text(
+            "certification/certificates/email/issued_subject.txt", context, language
+        ).strip()
+        body = render_text("certification/certificates/email/issued_message.txt", context, language)
         message = EmailMessage(subject, body, to=[locked.holder.email])
         message.attach(f"{locked.serial}.pdf", attachment, "application/pdf")
         return message
@@ -504,6 +511,7 @@ def reissue_certificate(
             issued_at=timezone.now(),
             expires_at=old.expires_at,
             holder_name=name,
+            language=old.language,
         )
         if new is None:
             raise NotCurrent(_("The certificate changed meanwhile; try again."))
@@ -512,6 +520,50 @@ def reissue_certificate(
         _audit(AuditEntry.Action.REISSUED, certificate=new, by=by, reason=reason.strip())
     publish(new)
     return new
+
+
+class LanguageUnchanged(ActionRefused):
+    """The certificate is already drawn in the language asked for."""
+
+
+def redraw_in_language(certificate: Certificate, language: str, *, by) -> Certificate:
+    """The holder's certificate drawn again in another language and script (認證講師 ↔ 认证讲师):
+    same serial, dates and status, a newly signed PDF e-mailed to them; the file drawn before
+    stays genuine for the verifier. Recorded in the audit log."""
+    if language not in dict(settings.LANGUAGES):
+        raise ActionRefused(_("Choose one of the languages the academy speaks."), status=400)
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("programme", "holder")
+            .get(pk=certificate.pk)
+        )
+        if certificate.status != Status.VALID:
+            raise NotCurrent(_("Only a valid certificate can be reissued."))
+        if certificate.language == language:
+            raise LanguageUnchanged(_("The certificate is already in this language."))
+        previous = certificate.language
+        certificate.language = language
+        data = signed_pdf(certificate)
+        if certificate.pdf_sha256:
+            certificate.earlier_pdf_sha256 = [
+                *certificate.earlier_pdf_sha256,
+                certificate.pdf_sha256,
+            ]
+        certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
+        certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        certificate.emailed_at = None
+        certificate.save(
+            update_fields=["language", "pdf", "pdf_sha256", "earlier_pdf_sha256", "emailed_at"]
+        )
+        _audit(
+            AuditEntry.Action.REDRAWN,
+            certificate=certificate,
+            by=by,
+            reason=f"{previous} → {language}",
+        )
+    send_certificate_email(certificate)
+    return certificate
 
 
 def expire_certificates(now: datetime | None = None) -> int:
@@ -608,13 +660,13 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
             "programme_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
             + reverse("programme_detail", args=[certificate.programme.slug]),
         }
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(
-                "certification/certificates/email/reminder_subject.txt", context
-            ).strip()
-            body = render_to_string(
-                "certification/certificates/email/reminder_message.txt", context
-            )
+        language = certificate.language
+        subject = render_text(
+            "certification/certificates/email/reminder_subject.txt", context, language
+        ).strip()
+        body = render_text(
+            "certification/certificates/email/reminder_message.txt", context, language
+        )
         return EmailMessage(subject, body, to=[certificate.holder.email])
 
     def mark_sent() -> None:

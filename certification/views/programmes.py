@@ -6,14 +6,17 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from academy.errors import ActionRefused
 
 from ..models import ApprovalApplication, Certificate, Programme
 from ..services import issuing
@@ -28,6 +31,12 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Teaching experience, topics, links to material (optional)."),
+    )
+
+
+class CertificateLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the PDF"), choices=settings.LANGUAGES
     )
 
 
@@ -154,6 +163,10 @@ def linkedin_url(certificate: Certificate) -> str:
 @require_GET
 def certificate_detail(request, serial: str):
     certificate = _own_certificate(request, serial)
+    return _certificate_page(request, certificate, CertificateLanguageForm())
+
+
+def _certificate_page(request, certificate: Certificate, language_form, status: int = 200):
     return render(
         request,
         "certification/certificates/certificate_detail.html",
@@ -161,8 +174,31 @@ def certificate_detail(request, serial: str):
             "certificate": certificate,
             "verify_url": verify_url(certificate.serial),
             "linkedin_url": linkedin_url(certificate),
+            "language_form": language_form
+            if certificate.holder_id == request.user.pk and certificate.is_current
+            else None,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def certificate_language(request, serial: str):
+    """The holder asks for their certificate in another language and script (same serial)."""
+    certificate = _own_certificate(request, serial)
+    if certificate.holder_id != request.user.pk:
+        raise Http404  # an officer sees the page; only the holder chooses its language
+    form = CertificateLanguageForm(request.POST)
+    if not form.is_valid():
+        return _certificate_page(request, certificate, form, status=400)
+    try:
+        issuing.redraw_in_language(certificate, form.cleaned_data["language"], by=request.user)
+    except (ActionRefused, issuing.IssuingError) as error:
+        form.add_error("language", str(error))
+        return _certificate_page(request, certificate, form, status=409)
+    messages.success(request, _("Your certificate was drawn again and e-mailed to you."))
+    return redirect("certificate_detail", serial=certificate.serial)
 
 
 @login_required
