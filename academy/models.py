@@ -554,7 +554,7 @@ class OutgoingMail(models.Model):
         FAILED = "failed", _("Failed, to be retried")
         DROPPED = "dropped", _("Not sent: no longer due")
 
-    key = models.CharField(_("key"), max_length=255, unique=True)
+    key = models.CharField(pgettext_lazy("e-mail record", "key"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=50)
     recipients = models.TextField(_("recipients"), blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
