@@ -12,7 +12,9 @@ its cells through this module:
   itself writes when someone types a leading quote: the value stays what the person typed, and
   it stays text even when the cell is edited. Numbers stay numbers.
 
-Our own CSV views use `csv_writer` / `csv_response`; Wagtail's exports (the project's viewsets
+Every CSV starts with a UTF-8 byte-order mark (BOM): Excel on Windows reads a CSV without one
+in the system's legacy code page and garbles Chinese text. Our own CSV views use `csv_response`
+(or `csv_document` for a file built in memory); Wagtail's exports (the project's viewsets
 and reports, and Wagtail's own reports: aging and locked pages, site history, redirects, form
 submissions) go through SpreadsheetExportMixin, which `guard_wagtail_exports` routes here once
 at start-up (AcademyConfig.ready).
@@ -22,16 +24,19 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.template.defaultfilters import floatformat
 from django.utils.functional import Promise
 
 # OWASP's list: what makes Excel, LibreOffice Calc or Google Sheets start a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+BOM = "\ufeff"
 # Cell values a spreadsheet stores as numbers, dates or booleans, never as text.
 TYPED = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
@@ -76,12 +81,24 @@ def csv_writer(file, **options) -> GuardedWriter:
 
 
 def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
-    """A CSV download and the writer for its rows. It starts with a byte-order mark: Excel
-    opens UTF-8 Chinese text correctly only with one."""
+    """A CSV download (with its BOM) and the writer for its rows."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
+    response.write(BOM)
     return response, csv_writer(response)
+
+
+def csv_document(rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV file as text, with its BOM, for files built before there is a response."""
+    out = io.StringIO()
+    out.write(BOM)
+    csv_writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def percent_text(value: Any) -> str:
+    """A percentage as the pages print it (`{{ value|floatformat:0 }}%`): "60%", not "60.00%"."""
+    return "" if value is None else f"{floatformat(value, 0)}%"
 
 
 def guard_xlsx_cell(cell):
@@ -95,9 +112,10 @@ def guard_xlsx_cell(cell):
 def guard_wagtail_exports() -> None:
     """Send every SpreadsheetExportMixin export (CSV and XLSX) through this module.
 
-    Wagtail's own reports cannot take a project mixin, so the two methods every export passes
+    Wagtail's own reports cannot take a project mixin, so the methods every export passes
     through are wrapped on the mixin itself: preprocess_field_value gives each cell's final
-    value (CSV), generate_xlsx_row builds each XLSX row's cells. Safe to call twice.
+    value (CSV), generate_xlsx_row builds each XLSX row's cells, stream_csv starts the CSV with
+    the BOM. Safe to call twice.
     """
     from wagtail.admin.views.mixins import SpreadsheetExportMixin as Mixin
 
@@ -105,6 +123,8 @@ def guard_wagtail_exports() -> None:
         return
     preprocess_field_value = Mixin.preprocess_field_value
     generate_xlsx_row = Mixin.generate_xlsx_row
+    stream_csv = Mixin.stream_csv
+    write_csv_response = Mixin.write_csv_response
 
     def guarded_preprocess_field_value(self, field, value, export_format):
         value = preprocess_field_value(self, field, value, export_format)
@@ -114,6 +134,17 @@ def guard_wagtail_exports() -> None:
         for cell in generate_xlsx_row(self, worksheet, row_dict, date_format=date_format):
             yield guard_xlsx_cell(cell)
 
+    def stream_csv_with_bom(self, queryset):
+        yield BOM.encode()
+        yield from stream_csv(self, queryset)
+
+    def write_csv_response_in_utf8(self, queryset):
+        response = write_csv_response(self, queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
     Mixin.preprocess_field_value = guarded_preprocess_field_value
+    Mixin.stream_csv = stream_csv_with_bom
+    Mixin.write_csv_response = write_csv_response_in_utf8
     Mixin.generate_xlsx_row = guarded_generate_xlsx_row
     Mixin._academy_guarded = True
