@@ -157,17 +157,18 @@ class LecturerProfileForm(forms.ModelForm):
     """What a lecturer says about themselves in the directory and on event and course pages."""
 
     # Wagtail's image field: it checks the format, size and pixel count the image library allows.
-    photo_upload = WagtailImageField(
-        label=_("Photo"),
-        required=False,
-        help_text=_("A square portrait works best; JPEG, PNG or WebP."),
-    )
+    photo_upload = WagtailImageField(label=_("Photo"), required=False)
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
 
     class Meta:
         model = LecturerProfile
         fields = ["bio", "city", "specialties", "listed"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.photo_id is None:
+            del self.fields["remove_photo"]
 
     def clean_bio(self):
         bio = self.cleaned_data["bio"].strip()
