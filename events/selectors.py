@@ -250,16 +250,7 @@ def my_events_context(user) -> dict:
     for registration in past:
         registration.my_rating = _rating_of(registration)
         registration.can_rate = registration.event.is_lecturer_led and registration.attended
-    # A lecturer who signed up for nothing still has sessions to go to: the ones they teach.
-    teaching = EventPage.objects.live().filter(
-        lecturer_links__lecturer__user_id=user.pk, end__gte=now, cancelled_at__isnull=True
-    )
-    return {
-        "upcoming_registrations": upcoming,
-        "past_registrations": past,
-        "events_index": index,
-        "teaching_count": teaching.distinct().count(),
-    }
+    return {"upcoming_registrations": upcoming, "past_registrations": past, "events_index": index}
 
 
 def _rating_of(registration: Registration) -> SessionRating | None:
@@ -392,6 +383,9 @@ def teaching_context(lecturer, now: datetime | None = None) -> dict:
     upcoming = list(sessions.filter(end__gte=now).order_by("start", "pk")[:20])
     past = list(sessions.filter(end__lt=now).order_by("-start", "pk")[:20])
     return {
+        # A lecturer who signed up for nothing still has sessions to go to (My academy's events
+        # section says so instead of "no event").
+        "teaching_count": sum(1 for event in upcoming if not event.is_cancelled),
         "teaching_upcoming": upcoming,
         "teaching_past": past,
         "teaching_topics": lecturer.authorised_topics,

@@ -202,11 +202,11 @@ def events_section(request):
 @hooks.register(MY_ACADEMY_SECTIONS)
 def teaching_section(request):
     """The teaching desk, for a user with a lecturer profile."""
-    from academy.models import LecturerProfile
+    from academy.selectors import lecturer_of
 
     from .selectors import teaching_context
 
-    lecturer = LecturerProfile.objects.filter(user_id=request.user.pk).first()
+    lecturer = lecturer_of(request.user) if request.user.is_authenticated else None
     if lecturer is None:
         return None
     return Section(

@@ -215,7 +215,16 @@ def test_course_and_case_pages_render_in_preview_without_a_learner(course, case_
 
 @pytest.mark.parametrize(
     ("total", "pass_percentage", "needed"),
-    [(2, 100, 2), (2, 50, 1), (5, 80, 4), (4, 80, 4), (3, 80, 3), (10, 80, 8), (3, 60, 2), (3, 1, 1)],
+    [
+        (2, 100, 2),
+        (2, 50, 1),
+        (5, 80, 4),
+        (4, 80, 4),
+        (3, 80, 3),
+        (10, 80, 8),
+        (3, 60, 2),
+        (3, 1, 1),
+    ],
 )
 def test_the_stated_number_of_right_answers_is_what_grading_needs(total, pass_percentage, needed):
     from courses.grading import correct_needed

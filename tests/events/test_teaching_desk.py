@@ -191,3 +191,25 @@ def test_an_unlisted_or_uncertified_lecturer_is_not_linked(client, index):
     html = client.get(event.url).content.decode()
     assert "未认证讲师" in html and f"/lecturers/{plain.pk}/" not in html
     assert client.get(f"/lecturers/{plain.pk}/").status_code == 404
+
+
+def test_the_teaching_desk_costs_the_same_queries_for_more_sessions(client, lecturer, index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lecturer.user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my-academy/").status_code == 200
+        return len(queries)
+
+    def add_sessions(n):
+        for _ in range(n):
+            make_event(index, topic="小程序电商", lecturers=[lecturer])
+
+    add_sessions(2)
+    client.get("/my-academy/")  # warm caches (site root, settings)
+    few = count()
+    add_sessions(4)
+    assert count() == few
