@@ -77,6 +77,9 @@ def test_my_academy_shows_the_sessions_a_lecturer_teaches(client, lecturer, sess
     assert taught.rating_average == 5
     assert "小程序电商实战 1" in html and "小程序电商复盘课" in html
     assert f"/my-academy/teaching/{past.pk}/" in html
+    # Their authorisations and certificates, the certificate linked to its public verification.
+    assert response.context["teaching_topics"] == ["小程序电商"]
+    assert f"/verify/{lecturer.user.certificates.get().serial}/" in html
     # Signed up for nothing, yet teaching: My academy no longer says "no event".
     assert "您还没有报名任何活动。" not in html
     assert response.context["teaching_count"] == 2
