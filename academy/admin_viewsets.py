@@ -205,7 +205,9 @@ class OutgoingMailViewSet(ServiceRecordViewSet):
     filterset_class = OutgoingMailFilterSet
     search_fields = ["key", "recipients", "subject"]
     list_display = [
-        TitleColumn("key", label=pgettext_lazy("e-mail record", "Key"), url_name="outgoing_mail:inspect"),
+        TitleColumn(
+            "key", label=pgettext_lazy("e-mail record", "Key"), url_name="outgoing_mail:inspect"
+        ),
         Column("recipients", label=_("Recipients")),
         Column("subject", label=_("Subject")),
         StatusTagColumn(

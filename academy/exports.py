@@ -18,7 +18,9 @@ cells are converted to the script of the active language, except names — a cel
 (`AS_WRITTEN_FIELDS`, a `*_by` field, a User or Provider value). Files read back by a program
 (the question bank's CSV, `csv_writer`) are written exactly as stored.
 
-Our own CSV views use `csv_writer` / `csv_response`; Wagtail's exports (the project's viewsets
+Every CSV starts with a UTF-8 byte-order mark (BOM): Excel on Windows reads a CSV without one
+in the system's legacy code page and garbles Chinese text. Our own CSV views use `csv_response`
+(or `csv_document` for a file built in memory); Wagtail's exports (the project's viewsets
 and reports, and Wagtail's own reports: aging and locked pages, site history, redirects, form
 submissions) go through SpreadsheetExportMixin, which `guard_wagtail_exports` routes here once
 at start-up (AcademyConfig.ready).
@@ -28,11 +30,14 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -41,6 +46,7 @@ from .script import for_language
 # OWASP's list: what makes Excel, LibreOffice Calc or Google Sheets start a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+BOM = "\ufeff"
 # Cell values a spreadsheet stores as numbers, dates or booleans, never as text.
 TYPED = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
@@ -94,12 +100,24 @@ def csv_writer(file, *, for_reader: bool = False, **options) -> GuardedWriter:
 
 
 def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
-    """A CSV download and the writer for its rows. It starts with a byte-order mark: Excel
-    opens UTF-8 Chinese text correctly only with one."""
+    """A CSV download (with its BOM) and the writer for its rows."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
+    response.write(BOM)
     return response, csv_writer(response, for_reader=True)
+
+
+def csv_document(rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV file as text, with its BOM, for files built before there is a response."""
+    out = io.StringIO()
+    out.write(BOM)
+    csv_writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def percent_text(value: Any) -> str:
+    """A percentage as the pages print it (`{{ value|floatformat:0 }}%`): "60%", not "60.00%"."""
+    return "" if value is None else f"{floatformat(value, 0)}%"
 
 
 def guard_xlsx_cell(cell):
@@ -129,10 +147,10 @@ def _in_language(rows, language):
 def guard_wagtail_exports() -> None:
     """Send every SpreadsheetExportMixin export (CSV and XLSX) through this module.
 
-    Wagtail's own reports cannot take a project mixin, so the two methods every export passes
+    Wagtail's own reports cannot take a project mixin, so the methods every export passes
     through are wrapped on the mixin itself: preprocess_field_value gives each cell's final
-    value (CSV), generate_xlsx_row builds each XLSX row's cells; stream_csv keeps the view's
-    language while the CSV streams. Safe to call twice.
+    value (CSV), generate_xlsx_row builds each XLSX row's cells; stream_csv starts the CSV with
+    the BOM and keeps the view's language while the CSV streams. Safe to call twice.
     """
     from wagtail.admin.views.mixins import SpreadsheetExportMixin as Mixin
 
@@ -140,6 +158,8 @@ def guard_wagtail_exports() -> None:
         return
     preprocess_field_value = Mixin.preprocess_field_value
     generate_xlsx_row = Mixin.generate_xlsx_row
+    stream_csv = Mixin.stream_csv
+    write_csv_response = Mixin.write_csv_response
 
     def guarded_preprocess_field_value(self, field, value, export_format):
         written = _holds_a_name(field, value)
@@ -152,16 +172,21 @@ def guard_wagtail_exports() -> None:
         for cell in generate_xlsx_row(self, worksheet, row_dict, date_format=date_format):
             yield guard_xlsx_cell(cell)
 
-    stream_csv = Mixin.stream_csv
-
-    def stream_csv_in_language(self, queryset):
+    def stream_csv_with_bom_in_language(self, queryset):
         # A CSV export streams after the view returned, when Wagtail's admin language (the
         # editor's preference) is no longer active: headings and cells would come out in the
         # URL's language. Each row is written in the language the view ran in.
         # (Not a generator itself: the language is read now, while the view runs.)
-        return _in_language(stream_csv(self, queryset), translation.get_language())
+        rows = _in_language(stream_csv(self, queryset), translation.get_language())
+        return itertools.chain([BOM.encode()], rows)
 
-    Mixin.stream_csv = stream_csv_in_language
+    def write_csv_response_in_utf8(self, queryset):
+        response = write_csv_response(self, queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
     Mixin.preprocess_field_value = guarded_preprocess_field_value
+    Mixin.stream_csv = stream_csv_with_bom_in_language
+    Mixin.write_csv_response = write_csv_response_in_utf8
     Mixin.generate_xlsx_row = guarded_generate_xlsx_row
     Mixin._academy_guarded = True

@@ -11,8 +11,10 @@ from django import forms
 from django.contrib import messages
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
 
 from . import services
+from .models import LecturerProfile
 
 NO_SUCH_COMPANY = _(
     "No company of that name is in the academy; check the spelling or register a new company."
@@ -151,3 +153,27 @@ class SignupForm(forms.Form):
                 )
                 % {"company": taken.provider.name},
             )
+
+
+class LecturerProfileForm(forms.ModelForm):
+    """What a lecturer says about themselves in the directory and on event and course pages."""
+
+    # Wagtail's image field: it checks the format, size and pixel count the image library allows.
+    photo_upload = WagtailImageField(label=_("Photo"), required=False)
+    remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+
+    class Meta:
+        model = LecturerProfile
+        fields = ["bio", "city", "specialties", "listed"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.photo_id is None:
+            del self.fields["remove_photo"]
+
+    def clean_bio(self):
+        bio = self.cleaned_data["bio"].strip()
+        if len(bio) > 2000:
+            raise forms.ValidationError(_("Keep the biography under 2,000 characters."))
+        return bio

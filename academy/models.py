@@ -331,6 +331,13 @@ class LecturerProfile(models.Model):
         return str(self.user)
 
     @property
+    def has_public_profile(self) -> bool:
+        """Whether the directory shows this lecturer (opted in, with a valid certificate), so
+        pages may link to the profile. Authorised topics are written only while a certificate
+        is valid, which lets pages below certification tell without importing it."""
+        return self.listed and bool(self.authorised_topics)
+
+    @property
     def specialty_list(self) -> list[str]:
         return [s.strip() for s in self.specialties.replace("，", ",").split(",") if s.strip()]
 

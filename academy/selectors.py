@@ -13,13 +13,22 @@ def my_academy_context(user: User) -> dict:
         .filter(user_id=user.pk)
         .first()
     )
-    lecturer = LecturerProfile.objects.filter(user=user).first()
+    lecturer = lecturer_of(user)
     return {
         "membership": membership,
         "provider": membership.provider if membership else None,
         "lecturer": lecturer,
         "join_request": None if membership else latest_join_request(user),
     }
+
+
+def lecturer_of(user: User) -> LecturerProfile | None:
+    """The user's lecturer profile or None, read once: the user object keeps it (Django caches
+    a one-to-one, a miss included), so My academy's sections ask again for free."""
+    try:
+        return user.lecturer_profile
+    except LecturerProfile.DoesNotExist:
+        return None
 
 
 def latest_join_request(user: User) -> JoinRequest | None:

@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from . import mail, outbox
 from .errors import ActionRefused
-from .models import GrowthStage, JoinRequest, Membership, Provider, User, company_name_key
+from .models import (
+    GrowthStage,
+    JoinRequest,
+    LecturerProfile,
+    Membership,
+    Provider,
+    User,
+    company_name_key,
+)
 from .script import render_text
 from .templatetags.academy_tags import path_in_language
 
@@ -448,3 +456,34 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
         compose=compose,
         mark_sent=lambda: User.objects.filter(pk=user_id).update(welcomed_at=timezone.now()),
     )
+
+
+# --- Lecturer profile ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_lecturer_profile(
+    profile: LecturerProfile,
+    *,
+    bio: str,
+    city: str,
+    specialties: str,
+    listed: bool,
+    photo=None,
+    remove_photo: bool = False,
+) -> LecturerProfile:
+    """Save what the lecturer wrote about themselves; a new photo becomes a Wagtail image (the
+    pages show renditions of it), titled with their name so editors find it in the library."""
+    from wagtail.images import get_image_model
+
+    profile = LecturerProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile.bio, profile.city, profile.specialties, profile.listed = bio, city, specialties, listed
+    if photo is not None:
+        name = profile.user.display_name or profile.user.email
+        profile.photo = get_image_model().objects.create(
+            title=_("Lecturer photo: %(name)s") % {"name": name}, file=photo
+        )
+    elif remove_photo:
+        profile.photo = None
+    profile.save(update_fields=["bio", "city", "specialties", "listed", "photo"])
+    return profile

@@ -40,6 +40,13 @@ urlpatterns += i18n_patterns(
         views.join_request_withdraw,
         name="join_request_withdraw",
     ),
+    path(
+        "my-academy/lecturer-profile/",
+        views.lecturer_profile_edit,
+        name="lecturer_profile_edit",
+    ),
+    # A lecturer's sessions (sign-ups, attendance, ratings) on the teaching desk.
+    path("my-academy/teaching/", include("events.urls_teaching")),
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import search as site_search
 from . import selectors, services
-from .forms import JoinCompanyForm, RegisterCompanyForm
+from .forms import JoinCompanyForm, LecturerProfileForm, RegisterCompanyForm
 from .health import check_health
+from .models import LecturerProfile
 from .script import script_of_language
 from .sections import my_academy_sections
 from .signals import FIRST_SIGN_IN
@@ -143,3 +144,34 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def lecturer_profile_edit(request):
+    """A lecturer edits their own profile; there is no other person's profile to reach here."""
+    profile = (
+        LecturerProfile.objects.filter(user_id=request.user.pk).select_related("photo").first()
+    )
+    if profile is None:
+        raise Http404
+    form = LecturerProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_lecturer_profile(
+            profile,
+            bio=data["bio"],
+            city=data["city"],
+            specialties=data["specialties"],
+            listed=data["listed"],
+            photo=data.get("photo_upload"),
+            remove_photo=data.get("remove_photo", False),
+        )
+        messages.success(request, _("Your lecturer profile is saved."))
+        return redirect("my_academy")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "academy/lecturer_profile_form.html",
+        {"form": form, "profile": profile},
+        status=status,
+    )

@@ -7,4 +7,9 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Lecturer certification")
 
     def ready(self):
+        from academy import teaching
+
         from . import tasks  # noqa: F401  (connects the certificate receivers to other apps' signals)
+        from .services import issuing
+
+        teaching.register_topic_source(issuing.teaching_topics)

@@ -25,7 +25,8 @@ def check(title: str, questions: list[dict], pass_percentage: int = 80) -> dict:
         "type": "knowledge_check",
         "value": {
             "title": title,
-            "intro": "答对全部题目即可完成本课；答错可以回看课程后再试。",
+            # The page states the pass rule from pass_percentage; the intro must not restate it.
+            "intro": "答错的题目可以回看课程内容后再试。",
             "questions": questions,
             "pass_percentage": pass_percentage,
         },

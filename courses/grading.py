@@ -47,6 +47,15 @@ class CheckResult:
         return self.total > 0 and self.score >= self.pass_percentage
 
 
+def correct_needed(total: int, pass_percentage: int) -> int:
+    """How many questions out of `total` must be right to reach the pass mark, as `grade`
+    rounds the score: what the page tells the learner before they answer."""
+    if not total:
+        return 0
+    pass_percentage = min(pass_percentage or 100, 100)  # all right (n = total) always passes
+    return next(n for n in range(total + 1) if round(100 * n / total) >= pass_percentage)
+
+
 def correct_options(question) -> frozenset[int]:
     return frozenset(i for i, option in enumerate(question["options"]) if option["correct"])
 
@@ -58,7 +67,7 @@ def grade(check, answers: Answers) -> CheckResult:
     correct_count = sum(verdicts)
     total = len(questions)
     pass_percentage = check["pass_percentage"] or 100
-    passed = total > 0 and round(100 * correct_count / total) >= pass_percentage
+    passed = total > 0 and correct_count >= correct_needed(total, pass_percentage)
     results = []
     for i, question in enumerate(questions):
         chosen = answers.get(i, frozenset())

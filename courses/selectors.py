@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 from academy.models import GrowthStage, Industry, Membership
 
 from .forms import CaseFilterForm, CatalogueFilterForm, KnowledgeCheckForm
-from .grading import from_stored, grade
+from .grading import correct_needed, from_stored, grade
 from .models import (
     CaseStudyIndexPage,
     CaseStudyPage,
@@ -348,7 +348,16 @@ def knowledge_check_context(lesson: LessonPage, row: LessonProgress | None) -> d
             else {}
         )
         form = KnowledgeCheckForm(check.value, initial=initial, last_result=result)
-    return {"check": check, "check_result": result, "check_form": form}
+    total = len(check.value["questions"])
+    return {
+        "check": check,
+        "check_result": result,
+        "check_form": form,
+        # The rule the learner is told is the rule `grade` applies (its pass mark), never a
+        # wording of its own.
+        "check_total": total,
+        "check_needed": correct_needed(total, check.value["pass_percentage"]),
+    }
 
 
 # --- Case studies --------------------------------------------------------------------------------

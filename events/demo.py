@@ -33,6 +33,7 @@ from .models import (
 )
 
 LECTURER_EMAIL = "lecturer@example.com"
+TEACHING_TOPIC = "小程序电商"
 MEMBER_EMAIL = "member@example.com"
 STAFF_EMAIL = "events@example.com"
 
@@ -325,6 +326,9 @@ def _event(index: EventIndexPage, spec: DemoEvent, lecturer, stdout) -> EventPag
         ask_note="note" in spec.ask,
     )
     if spec.lecturer and lecturer is not None:
+        # The demo programme (certification.demo_programmes) authorises this topic; its
+        # certificate makes the demo lecturer authorised to teach these sessions.
+        event.topic = TEACHING_TOPIC
         event.lecturer_links = [EventLecturer(lecturer=lecturer, topic=_topic(spec))]
     index.add_child(instance=event)
     event.save_revision().publish()

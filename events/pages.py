@@ -9,6 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime, timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -25,6 +26,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from academy import teaching
 
 from .blocks import AgendaItemBlock
 
@@ -115,6 +118,8 @@ class EventPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "topic" in self.fields:
+            self.fields["topic"].widget = forms.Select(choices=self._topic_choices())
         zone = _zone(self.instance.time_zone)
         for name in self.TIME_FIELDS:
             value = getattr(self.instance, name, None)
@@ -127,7 +132,39 @@ class EventPageForm(WagtailAdminPageForm):
         for name in self.TIME_FIELDS:
             if isinstance(cleaned.get(name), datetime):
                 cleaned[name] = as_typed_in(cleaned[name], zone)
+        self._check_lecturers(cleaned)
         return cleaned
+
+    def _topic_choices(self) -> list[tuple[str, str]]:
+        # The programmes' topics, as certification last defined them; an event keeps a topic a
+        # programme no longer lists, so saving it again does not silently drop it.
+        topics = teaching.topics()
+        current = self.instance.topic
+        if current and current not in topics:
+            topics.append(current)
+        return [("", _("No topic"))] + [(t, t) for t in topics]
+
+    def _check_lecturers(self, cleaned: dict) -> None:
+        """Refuse lecturers not authorised for the event's topic, next to each of them."""
+        from . import services
+
+        formset = self.formsets.get("lecturer_links") if hasattr(self, "formsets") else None
+        if formset is None:
+            return
+        topic, kind = cleaned.get("topic") or "", cleaned.get("kind") or ""
+        if topic and topic not in dict(self._topic_choices()):
+            self.add_error("topic", _("Choose one of the topics the programmes authorise."))
+            return
+        for form in formset.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            lecturer = form.cleaned_data.get("lecturer")
+            if lecturer is None:
+                continue
+            refusal = services.teaching_refusal(lecturer, topic=topic, kind=kind)
+            if refusal:
+                form.add_error("lecturer", refusal)
+                self.add_error(None, refusal)
 
 
 def as_typed_in(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
@@ -163,6 +200,17 @@ class EventPage(RoutablePageMixin, Page):
     )
     audience = models.CharField(
         _("who can sign up"), max_length=20, choices=Audience.choices, default=Audience.SIGNED_IN
+    )
+    # Chosen from the programmes' authorisation topics (academy.teaching); only lecturers
+    # authorised for it may be assigned (services.may_teach).
+    topic = models.CharField(
+        _("teaching topic"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Only lecturers whose valid certificate authorises this topic can be assigned. "
+            "Required for a lecturer-led session with lecturers."
+        ),
     )
     city = models.CharField(_("city"), max_length=40, db_index=True)
     venue = models.CharField(_("venue"), max_length=120)
@@ -275,6 +323,7 @@ class EventPage(RoutablePageMixin, Page):
         ),
         FieldPanel("description"),
         FieldPanel("agenda"),
+        FieldPanel("topic"),
         InlinePanel(
             "lecturer_links",
             label=pgettext_lazy("one lecturer of an event", "Lecturer"),
@@ -291,6 +340,7 @@ class EventPage(RoutablePageMixin, Page):
     api_fields = [
         APIField("summary"),
         APIField("kind"),
+        APIField("topic"),
         APIField("audience"),
         APIField("city"),
         APIField("venue"),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -344,3 +344,77 @@ def attendance_changes(event: EventPage, limit: int = 100) -> list[AttendanceCha
         .select_related("registration__user")
         .order_by("-at", "-pk")[:limit]
     )
+
+
+# --- The lecturer's teaching desk (My academy) -------------------------------------------------
+
+Attendance = Registration.Attendance
+CAME = (Attendance.ATTENDED, Attendance.PARTIAL)
+
+
+def taught_sessions(lecturer) -> QuerySet[EventPage]:
+    """Live events `lecturer` is assigned to, with sign-ups, attendance and ratings counted by
+    the database in the one query."""
+    return (
+        EventPage.objects.live()
+        .filter(lecturer_links__lecturer=lecturer)
+        .annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=Status.CONFIRMED), distinct=True
+            ),
+            waiting=Count(
+                "registrations", filter=Q(registrations__status=Status.WAITLISTED), distinct=True
+            ),
+            attended=Count(
+                "registrations",
+                filter=Q(registrations__attendance__in=CAME),
+                distinct=True,
+            ),
+            rating_count=Count("registrations__rating", distinct=True),
+            rating_average=Avg("registrations__rating__score"),
+        )
+    )
+
+
+def teaching_context(lecturer, now: datetime | None = None) -> dict:
+    """My academy's teaching desk: the sessions `lecturer` teaches, coming and past."""
+    now = now or timezone.now()
+    sessions = taught_sessions(lecturer)
+    upcoming = list(sessions.filter(end__gte=now).order_by("start", "pk")[:20])
+    past = list(sessions.filter(end__lt=now).order_by("-start", "pk")[:20])
+    return {
+        # A lecturer who signed up for nothing still has sessions to go to (My academy's events
+        # section says so instead of "no event").
+        "teaching_count": sum(1 for event in upcoming if not event.is_cancelled),
+        "teaching_upcoming": upcoming,
+        "teaching_past": past,
+        "teaching_topics": lecturer.authorised_topics,
+        "lecturer": lecturer,
+    }
+
+
+def taught_session(lecturer, event_id: int, now: datetime | None = None) -> dict | None:
+    """One session `lecturer` teaches: who signed up, who came, what attendees said.
+    None when `lecturer` does not teach it (the view answers 404: not theirs to read)."""
+    event = taught_sessions(lecturer).filter(pk=event_id).first()
+    if event is None:
+        return None
+    attendees = list(
+        Registration.objects.filter(event=event, status=Status.CONFIRMED)
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+    ratings = list(
+        SessionRating.objects.filter(registration__event=event)
+        .select_related("registration__user")
+        .order_by("-created_at")
+    )
+    for registration in attendees:
+        registration.came = registration.attendance in CAME
+    return {
+        "event": event,
+        "attendees": attendees,
+        "checked_in": sum(1 for r in attendees if r.came),
+        "ratings": ratings,
+        "has_ended": event.has_ended(now),
+    }

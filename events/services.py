@@ -31,13 +31,16 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from academy import mail as academy_mail
-from academy import outbox
+from academy import outbox, teaching
+from academy.errors import ActionRefused
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
 from .models import (
     AttendanceChange,
     Audience,
+    EventKind,
+    EventLecturer,
     EventPage,
     Notification,
     Registration,
@@ -113,6 +116,10 @@ class InvalidInput(EventError):
     status = 400
 
 
+class NotAuthorisedToTeach(EventError, ActionRefused):
+    status = 403
+
+
 # --- Reading the rules -------------------------------------------------------------------------
 
 
@@ -127,13 +134,46 @@ def in_audience(user: User, event: EventPage) -> bool:
     return True
 
 
-def may_teach(lecturer: LecturerProfile, event: EventPage) -> bool:
-    """Whether `lecturer` may be assigned to `event`.
+def teaching_refusal(lecturer: LecturerProfile, *, topic: str, kind: str) -> str:
+    """Why `lecturer` may not teach an event of this topic and kind; "" when they may.
 
-    Any lecturer may, for now. Once certification writes its authorisations onto the lecturer's
-    record in academy, this is where events reads them (events never imports certification).
+    A lecturer-led session must name its topic; an event with a topic takes only lecturers
+    whose valid certificate authorises it (certification writes those topics onto the lecturer's
+    record). An open day or workshop without a topic may have any lecturer speak.
     """
-    return lecturer is not None
+    if topic:
+        if teaching.authorised(lecturer, topic):
+            return ""
+        return _(
+            "%(name)s may not teach “%(topic)s”: no valid certificate of theirs authorises this "
+            "topic. Assign a lecturer certified for it, or choose another topic."
+        ) % {"name": lecturer.user.display_name or lecturer.user.email, "topic": topic}
+    if kind == EventKind.LECTURER_SESSION:
+        return _(
+            "Choose the session's teaching topic before assigning lecturers: only lecturers "
+            "authorised for the topic may teach it."
+        )
+    return ""
+
+
+def may_teach(lecturer: LecturerProfile, event: EventPage) -> bool:
+    """Whether `lecturer` may be assigned to `event` (see teaching_refusal)."""
+    return not teaching_refusal(lecturer, topic=event.topic, kind=event.kind)
+
+
+@transaction.atomic
+def assign_lecturer(
+    event: EventPage, lecturer: LecturerProfile, *, role: str = ""
+) -> EventLecturer:
+    """Assign `lecturer` to teach `event` (role: what they do there, e.g. 主讲), once."""
+    event = _lock_event(event.pk)
+    refusal = teaching_refusal(lecturer, topic=event.topic, kind=event.kind)
+    if refusal:
+        raise NotAuthorisedToTeach(refusal)
+    link, _created = EventLecturer.objects.get_or_create(
+        page=event, lecturer=lecturer, defaults={"topic": role}
+    )
+    return link
 
 
 def seats_held(event: EventPage) -> int:

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.headers import permissions_policy
+from academy.models import LecturerProfile
 
 from . import ics, selectors, services
 from .forms import (
@@ -411,3 +412,17 @@ def _check_in_post(request, event: EventPage):
         200,
         form,
     )
+
+
+@never_cache
+@require_GET
+def taught_session(request, pk: int):
+    """A session the signed-in lecturer teaches: sign-ups, who checked in, ratings. Anyone else
+    (another lecturer, a member, a visitor) gets a 404: the list is not theirs to read."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    lecturer = LecturerProfile.objects.filter(user_id=request.user.pk).first()
+    context = selectors.taught_session(lecturer, pk) if lecturer else None
+    if context is None:
+        raise Http404
+    return TemplateResponse(request, "events/teaching_session.html", context)

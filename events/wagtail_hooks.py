@@ -198,3 +198,21 @@ def events_section(request):
         template="events/includes/my_events.html",
         context=my_events_context(request.user),
     )
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def teaching_section(request):
+    """The teaching desk, for a user with a lecturer profile."""
+    from academy.selectors import lecturer_of
+
+    from .selectors import teaching_context
+
+    lecturer = lecturer_of(request.user) if request.user.is_authenticated else None
+    if lecturer is None:
+        return None
+    return Section(
+        key="teaching",
+        order=15,
+        template="events/includes/my_teaching.html",
+        context=teaching_context(lecturer),
+    )

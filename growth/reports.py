@@ -142,9 +142,11 @@ class AcademyReport(ReportView):
             return {k: v for k, v in self.filters.form.cleaned_data.items() if v}
         return {}
 
-    def providers(self):
-        """Provider ids matching the company filters, as a subquery; None when unfiltered."""
-        values = self.filter_values
+    def providers(self, filters=("city", "industry", "stage")):
+        """Provider ids matching the company filters, as a subquery; None when unfiltered.
+        `filters` names the filters that apply to the company (for events, the city is the
+        event's own)."""
+        values = {k: v for k, v in self.filter_values.items() if k in filters}
         if not any(k in values for k in ("city", "industry", "stage")):
             return None
         providers = Provider.objects.all()
@@ -159,9 +161,9 @@ class AcademyReport(ReportView):
             )
         return providers.values("pk")
 
-    def people(self, prefix: str) -> Q:
+    def people(self, prefix: str, filters=("city", "industry", "stage")) -> Q:
         """Q for rows whose person (at `prefix`, e.g. 'user__') is in a matching company."""
-        providers = self.providers()
+        providers = self.providers(filters)
         if providers is None:
             return Q()
         return Q(**{f"{prefix}academy_membership__provider__in": providers})
@@ -566,13 +568,13 @@ class EventsReport(AcademyReport):
             .annotate(events=Count("pk"), capacity=Sum("capacity"))
             .order_by("city", "kind")
         }
-        # Company filters other than the city (which is the event's) apply to the registrants.
-        people = Q()
-        providers = self.providers()
-        if providers is not None and any(k in values for k in ("industry", "stage")):
-            people = self.people("user__")
+        # Company filters other than the city (which is the event's) apply to the registrants;
+        # ratings reach their person through the registration.
+        company = ("industry", "stage")
         registrations = (
-            Registration.objects.filter(people, event__in=events.values("pk"))
+            Registration.objects.filter(
+                self.people("user__", company), event__in=events.values("pk")
+            )
             .values("event__city", "event__kind")
             .annotate(
                 confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
@@ -592,9 +594,8 @@ class EventsReport(AcademyReport):
         )
         ratings = (
             SessionRating.objects.filter(
-                people & Q(registration__event__in=events.values("pk"))
-                if people
-                else Q(registration__event__in=events.values("pk"))
+                self.people("registration__user__", company),
+                registration__event__in=events.values("pk"),
             )
             .values("registration__event__city", "registration__event__kind")
             .annotate(rating=Avg("score"))

@@ -246,7 +246,8 @@ def team_csv(request):
                 m.completed,
                 m.lessons_done,
                 "; ".join(
-                    f"{a.exam.title}: {_('passed') if a.passed else _('failed')} {a.score}%"
+                    f"{a.exam.title}: {_('passed') if a.passed else _('failed')} "
+                    f"{exports.percent_text(a.score)}"
                     for a in row.exams
                 ),
                 "; ".join(

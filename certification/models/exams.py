@@ -261,6 +261,9 @@ class Response(models.Model):
     selected = models.JSONField(default=list, blank=True)
     text_answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The candidate's own note "come back to this one" (shown in the summary before submitting);
+    # it plays no part in grading.
+    flagged = models.BooleanField(_("flagged for review"), default=False)
     # the grade
     points_awarded = models.DecimalField(
         _("points awarded"), max_digits=5, decimal_places=2, null=True, blank=True

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -335,8 +335,11 @@ def _clean_answer(response: Response, value) -> tuple[list[str], str]:
     return sorted(set(keys), key=order.index), ""
 
 
-def save_answers(attempt_id: int, user, answers: dict[int, object]) -> Attempt:
-    """Store answers {position: keys or text} of an attempt in progress, in one write.
+def save_answers(
+    attempt_id: int, user, answers: dict[int, object], flagged: set[int] | None = None
+) -> Attempt:
+    """Store answers {position: keys or text} of an attempt in progress, in one write, and,
+    when `flagged` is given, which of those questions the candidate flagged for review.
 
     Past the deadline the attempt is submitted as it stands and AttemptClosed is raised, so the
     late answer is refused with a message while nothing already saved is lost.
@@ -351,7 +354,7 @@ def save_answers(attempt_id: int, user, answers: dict[int, object]) -> Attempt:
             # Close it for good (committed), then refuse the answer outside the transaction.
             _finish(attempt, now, auto=True)
         else:
-            _store(attempt, answers, now)
+            _store(attempt, answers, now, flagged)
     if late:
         raise AttemptClosed(
             _(
@@ -361,7 +364,9 @@ def save_answers(attempt_id: int, user, answers: dict[int, object]) -> Attempt:
     return attempt
 
 
-def _store(attempt: Attempt, answers: dict[int, object], now: datetime) -> None:
+def _store(
+    attempt: Attempt, answers: dict[int, object], now: datetime, flagged: set[int] | None
+) -> None:
     responses = {
         r.position: r for r in Response.objects.filter(attempt=attempt, position__in=list(answers))
     }
@@ -372,8 +377,10 @@ def _store(attempt: Attempt, answers: dict[int, object], now: datetime) -> None:
         response = responses[position]
         response.selected, response.text_answer = _clean_answer(response, value)
         response.answered_at = now
+        if flagged is not None:
+            response.flagged = position in flagged
         changed.append(response)
-    Response.objects.bulk_update(changed, ["selected", "text_answer", "answered_at"])
+    Response.objects.bulk_update(changed, ["selected", "text_answer", "answered_at", "flagged"])
 
 
 # --- Submitting and grading ----------------------------------------------------------------------
@@ -501,3 +508,34 @@ def grading_queue():
         .select_related("attempt__exam", "attempt__user")
         .order_by("attempt__submitted_at", "attempt_id", "position")
     )
+
+
+# --- Feedback ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TopicResult:
+    topic: str
+    questions: int
+    percent: Decimal
+    weak: bool  # below the exam's pass mark: the topic to revise first
+
+
+def topic_results(attempt: Attempt) -> list[TopicResult]:
+    """A graded attempt's score per question topic, weakest first: what to revise, without
+    saying which answers were wrong (the review level decides that). One query."""
+    if attempt.state != State.GRADED:
+        return []
+    rows = (
+        Response.objects.filter(attempt=attempt)
+        .values("question__topic")
+        .annotate(questions=Count("pk"), possible=Sum("points"), scored=Sum("points_awarded"))
+        .order_by()
+    )
+    results = []
+    for row in rows:
+        percent = _percent(row["scored"] or Decimal(0), row["possible"] or Decimal(0))
+        topic = row["question__topic"] or ""
+        results.append(TopicResult(topic, row["questions"], percent, percent < attempt.pass_mark))
+    # Questions without a topic say nothing about a topic: listed last, only beside others.
+    return sorted(results, key=lambda r: (r.topic == "", r.percent, r.topic))

@@ -454,6 +454,15 @@ def send_certificate_email(certificate: Certificate) -> bool:
 # --- Lifecycle ---------------------------------------------------------------------------------
 
 
+def teaching_topics() -> list[str]:
+    """Every topic a programme authorises (events offers them as an event's topic through
+    academy.teaching; registered in CertificationConfig.ready)."""
+    topics: list[str] = []
+    for programme in Programme.objects.order_by("pk"):
+        topics += [t for t in programme.topic_list if t not in topics]
+    return topics
+
+
 def sync_authorisations(holder) -> list[str]:
     """Write the topics `holder` may teach (from valid certificates) onto their lecturer record."""
     topics: list[str] = []

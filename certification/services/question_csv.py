@@ -92,12 +92,10 @@ class _Row:
 
 
 def export_bank(bank: QuestionBank) -> str:
-    out = io.StringIO()
-    writer = exports.csv_writer(out)
-    writer.writerow(COLUMNS)
+    rows = [COLUMNS]
     for q in bank.questions.prefetch_related("choices").order_by("pk"):
         choices = list(q.choices.all())
-        writer.writerow(
+        rows.append(
             [
                 q.kind,
                 q.text,
@@ -112,8 +110,7 @@ def export_bank(bank: QuestionBank) -> str:
                 q.status,
             ]
         )
-    # A BOM so that spreadsheet programs open the Chinese text as UTF-8.
-    return "\ufeff" + out.getvalue()
+    return exports.csv_document(rows)
 
 
 def _parse_row(bank: QuestionBank, row: dict[str, str]) -> tuple[_Row | None, list[str]]:

@@ -176,7 +176,10 @@ def answer(request, attempt_id: int):
     """
     try:
         go = _destination(request)
-        services.save_answers(attempt_id, request.user, _posted_answers(request))
+        answers = _posted_answers(request)
+        # A flag box that is not ticked posts nothing: every question shown is (un)flagged.
+        flagged = {p for p in answers if request.POST.get(f"flag{p}")}
+        services.save_answers(attempt_id, request.user, answers, flagged)
     except Attempt.DoesNotExist as missing:
         raise Http404 from missing
     except services.ExamError as error:
@@ -219,7 +222,7 @@ def submit(request, attempt_id: int):
     responses = list(
         Response.objects.filter(attempt=attempt)
         .order_by("position")
-        .only("position", "selected", "text_answer")
+        .only("position", "selected", "text_answer", "flagged")
     )
     left = attempt.time_left()
     return render(
@@ -228,7 +231,9 @@ def submit(request, attempt_id: int):
         {
             "attempt": attempt,
             "exam": attempt.exam,
+            "responses": responses,
             "unanswered": [r for r in responses if not r.answered],
+            "flagged": [r for r in responses if r.flagged],
             "total": len(responses),
             **_countdown(left),
         },
@@ -258,5 +263,6 @@ def result(request, attempt_id: int):
             "show_answers": shows(level, Review.ANSWERS),
             "show_correct": shows(level, Review.FULL),
             "responses": responses,
+            "topics": services.topic_results(attempt),
         },
     )

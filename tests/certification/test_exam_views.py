@@ -1,6 +1,7 @@
 """Taking an exam over HTTP: permissions, no-JS posts, autosave JSON, resume, deadline, review."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from certification.models import Attempt, Exam, Review
 from certification.services import exams as services
-from tests.certification.factories_exams import make_exam
+from tests.certification.factories_exams import QuestionBankFactory, add_questions, make_exam
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +293,117 @@ def test_my_academy_offers_lecturers_the_open_exams(client):
         reverse("exams:detail", args=[exam.slug])
         not in client.get(reverse("my_academy")).content.decode()
     )
+
+
+# --- Aids: flag for review, the summary grid, a timer in view, feedback per topic -------------
+
+
+def test_flag_for_review_is_saved_with_the_answer_and_cleared_when_unticked(candidate_client):
+    exam = make_exam(questions=3)
+    attempt = _start(candidate_client, exam)
+    url = reverse("exams:answer", args=[attempt.pk])
+    r1 = attempt.responses.get(position=1)
+    candidate_client.post(url, {"positions": "1", "q1": r1.choices[0]["key"], "flag1": "1"})
+    r1.refresh_from_db()
+    assert r1.flagged and r1.selected == [r1.choices[0]["key"]]
+    # The autosave posts the same fields: a flag box left unticked unflags the question.
+    candidate_client.post(
+        url, {"positions": "1", "q1": r1.choices[0]["key"]}, headers={"X-Requested-With": "fetch"}
+    )
+    r1.refresh_from_db()
+    assert not r1.flagged
+    # Flagging a question not yet answered keeps it unanswered.
+    candidate_client.post(url, {"positions": "2", "flag2": "1"})
+    r2 = attempt.responses.get(position=2)
+    assert r2.flagged and not r2.answered
+
+
+def test_the_attempt_page_shows_flags_and_the_summary_grid_before_submitting(candidate_client):
+    exam = make_exam(questions=3, layout="one")
+    attempt = _start(candidate_client, exam)
+    r0 = attempt.responses.get(position=0)
+    services.save_answers(attempt.pk, attempt.user, {0: r0.choices[0]["key"]}, flagged={0})
+    services.save_answers(attempt.pk, attempt.user, {2: []}, flagged={2})
+
+    page = candidate_client.get(reverse("exams:attempt", args=[attempt.pk]) + "?q=1")
+    html = page.content.decode()
+    assert 'name="flag0" value="1" checked' in html
+    assert html.count("is-flagged") == 2  # in the question navigation
+
+    summary = candidate_client.get(reverse("exams:submit", args=[attempt.pk]))
+    html = summary.content.decode()
+    assert [r.number for r in summary.context["flagged"]] == [1, 3]
+    assert [r.number for r in summary.context["unanswered"]] == [2, 3]
+    grid = html[html.index('<ol class="exam-summary"') :]
+    grid = grid[: grid.index("</ol>")]
+    assert grid.count("<li>") == 3
+    assert grid.count("exam-summary-item is-answered is-flagged") == 1  # question 1
+    assert grid.count("exam-summary-item is-flagged") == 1  # question 3: flagged, unanswered
+    assert f"{reverse('exams:attempt', args=[attempt.pk])}?q=2" in grid
+
+
+def test_flags_play_no_part_in_grading(candidate):
+    exam = make_exam(questions=2)
+    attempt, _ = services.start(candidate, exam)
+    answers = {r.position: r.correct_keys[0] for r in attempt.responses.all()}
+    services.save_answers(attempt.pk, candidate, answers, flagged={0, 1})
+    assert services.submit(attempt.pk).score == Decimal("100.00")
+
+
+def test_the_timer_stays_in_view_and_reads_without_script(candidate_client):
+    exam = make_exam(questions=1, time_limit_minutes=30)
+    attempt = _start(candidate_client, exam)
+    html = candidate_client.get(reverse("exams:attempt", args=[attempt.pk])).content.decode()
+    bar = html[html.index('<div class="exam-bar">') :]
+    assert bar.index("data-exam-timer") < bar.index("</div>")  # the timer is in the sticky bar
+    assert "30:00</strong>" in bar or "29:59</strong>" in bar
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("certification/css/exams.css"), encoding="utf-8") as file:
+        css = file.read()
+    assert ".exam-bar { position: sticky; top: 0;" in css
+
+
+@pytest.fixture
+def topic_exam():
+    """Four questions: two on 支付 and two on 物流, one point each, pass mark 80 %."""
+    bank = QuestionBankFactory()
+    add_questions(bank, 2, topic="支付")
+    add_questions(bank, 2, topic="物流")
+    return make_exam(questions=0, bank=bank, draw=4, pass_mark=80, review_after_submit=Review.SCORE)
+
+
+def test_topic_results_rank_the_weakest_topic_first(candidate, topic_exam):
+    attempt, _ = services.start(candidate, topic_exam)
+    answers = {}
+    for r in attempt.responses.select_related("question"):
+        right = r.question.topic == "支付"
+        answers[r.position] = (
+            r.correct_keys[0]
+            if right
+            else next(c["key"] for c in r.choices if c["key"] not in r.correct_keys)
+        )
+    services.save_answers(attempt.pk, candidate, answers)
+    attempt = services.submit(attempt.pk)
+    results = services.topic_results(attempt)
+    assert [(t.topic, t.questions, t.percent, t.weak) for t in results] == [
+        ("物流", 2, Decimal("0.00"), True),
+        ("支付", 2, Decimal("100.00"), False),
+    ]
+
+
+def test_the_result_page_gives_topic_feedback_without_the_key(candidate_client, topic_exam):
+    attempt = _start(candidate_client, topic_exam)
+    services.submit(attempt.pk)
+    html = candidate_client.get(reverse("exams:result", args=[attempt.pk])).content.decode()
+    assert "exam-topics-table" in html and "支付" in html and "物流" in html
+    # Score-only review: the topic table names no question and no answer.
+    for r in attempt.responses.all():
+        assert r.text not in html
+        assert all(c["text"] not in html for c in r.choices if len(c["text"]) > 2)
+    assert "is-correct" not in html
+
+
+def test_no_topic_table_for_an_attempt_in_progress(candidate, topic_exam):
+    attempt, _ = services.start(candidate, topic_exam)
+    assert services.topic_results(attempt) == []

@@ -56,7 +56,9 @@ def test_failed_attempt_reveals_neither_the_key_nor_the_explanations(check_lesso
 def test_the_unanswered_form_carries_no_answer_key(member_client, enrolled, course, check_lesson):
     before = check_section(member_client.get(en(check_lesson)).content.decode())
     assert "EXPLANATION" not in before
-    assert "correct" not in before.lower().replace("tick every correct answer", "")
+    # Apart from the stated pass rule and the hint, nothing says "correct".
+    without_rule = re.sub(r'<p class="check-rule">.*?</p>', "", before, flags=re.S)
+    assert "correct" not in without_rule.lower().replace("tick every correct answer", "")
 
     # The same questions with a different answer key render the very same form.
     swapped = json.loads(json.dumps(CHECK_QUESTIONS))
@@ -209,3 +211,33 @@ def test_course_and_case_pages_render_in_preview_without_a_learner(course, case_
     for page in (course, case, course.get_parent().specific, case_index):
         response = page.make_preview_request()
         assert response.status_code == 200, page
+
+
+@pytest.mark.parametrize(
+    ("total", "pass_percentage", "needed"),
+    [
+        (2, 100, 2),
+        (2, 50, 1),
+        (5, 80, 4),
+        (4, 80, 4),
+        (3, 80, 3),
+        (10, 80, 8),
+        (3, 60, 2),
+        (3, 1, 1),
+    ],
+)
+def test_the_stated_number_of_right_answers_is_what_grading_needs(total, pass_percentage, needed):
+    from courses.grading import correct_needed
+
+    assert correct_needed(total, pass_percentage) == needed
+    questions = [CHECK_QUESTIONS[0]] * total
+    right = {i: frozenset({1}) for i in range(needed)}
+    check = {"questions": questions, "pass_percentage": pass_percentage}
+    assert grade(check, right).passed
+    assert not grade(check, dict(list(right.items())[:-1])).passed
+
+
+def test_the_check_states_its_pass_mark(member_client, enrolled, check_lesson):
+    section = check_section(member_client.get(en(check_lesson)).content.decode())
+    # The fixture's check has 2 questions and a 100% pass mark.
+    assert "Answer all 2 questions correctly to complete the lesson." in section

@@ -116,3 +116,21 @@ def bulk_events(index: EventIndexPage, count: int, **fields) -> list[EventPage]:
 def path_of(page, language: str = "") -> str:
     """The page's path on the site, in `language` ("" for the default, "en", "zh-hant")."""
     return (f"/{language}" if language else "") + "/" + page.url_path.split("/", 2)[2]
+
+
+def certified_lecturer(topics: str = "小程序电商, 微信支付", **kwargs):
+    """A lecturer holding a valid certificate of a programme authorising `topics`, authorised
+    the way certification does it (sync_authorisations writes the topics onto the record)."""
+    from certification.services.issuing import sync_authorisations
+    from tests.growth.factories import CertificateFactory, ProgrammeFactory
+
+    lecturer = lecturer_profile(**kwargs)
+    CertificateFactory(
+        holder=lecturer.user,
+        programme=ProgrammeFactory(topics=topics),
+        issued_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=700),
+    )
+    sync_authorisations(lecturer.user)
+    lecturer.refresh_from_db()
+    return lecturer

@@ -45,8 +45,11 @@ def test_csv_export_has_attendance(staff_client, staff, event_factory, people):
         services.record_attendance(event, {}, by=staff, close=True)
     response = staff_client.get("/admin/event_registrations/", {"event": event.pk, "export": "csv"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    header, *rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # UTF-8 with a byte-order mark, so that Excel reads the Chinese (academy.exports).
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    header, *rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     # Columns in the viewset's order; headings and labels are in the admin's language.
     columns = RegistrationViewSet.list_export
     assert len(header) == len(columns)

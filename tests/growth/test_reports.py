@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -326,7 +327,7 @@ def test_providers_report_orders_industries_and_counts_movement(staff_client, fi
 def test_reports_export_csv_and_xlsx(staff_client, figures, report):
     response = staff_client.get(f"/admin/academy-reports/{report}/?export=csv")
     assert response.status_code == 200
-    content = b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(content)))
     assert len(table) >= 2 and all(len(r) == len(table[0]) for r in table)
     response = staff_client.get(f"/admin/academy-reports/{report}/?export=xlsx")
@@ -369,3 +370,86 @@ def test_bad_filter_values_are_ignored_not_a_500(staff_client, figures):
     response = staff_client.get("/admin/academy-reports/learning/?date_from=yesterday&stage=nope")
     assert response.status_code == 200
     assert len(rows(response)) == 1
+
+
+# --- Every report with every filter, alone and combined ----------------------------------------
+
+REPORTS = ["learning", "exams", "events", "certification", "providers"]
+# Columns that count things: a filter can only keep or lower them, never raise them.
+COUNTS = {
+    "learning": ("enrolments", "started", "completed"),
+    "exams": ("attempts", "candidates", "passed"),
+    "events": ("events", "capacity", "confirmed", "waitlisted", "attended", "no_show"),
+    "certification": ("issued", "revoked", "expiring"),
+    "providers": ("create", "capability", "operations", "expansion", "total"),
+}
+
+
+def _filter_values():
+    return {
+        "city": "杭州",
+        "industry": str(Industry.objects.get(slug="catering").pk),
+        "stage": GrowthStage.CAPABILITY,
+        "date_from": "2026-01-01",
+        "date_to": (timezone.localdate() + timedelta(days=1)).isoformat(),
+    }
+
+
+FILTER_SETS = [
+    combo
+    for size in range(1, 6)
+    for combo in itertools.combinations(("city", "industry", "stage", "date_from", "date_to"), size)
+]
+
+
+def _totals(report, table):
+    return {c: sum(r[c] or 0 for r in table) for c in COUNTS[report]}
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_filter_alone_and_combined_answers_200_with_consistent_numbers(
+    staff_client, figures, report
+):
+    everything = _totals(report, rows(staff_client.get(f"/admin/academy-reports/{report}/")))
+    values = _filter_values()
+    for combo in FILTER_SETS:
+        query = {name: values[name] for name in combo}
+        page = staff_client.get(f"/admin/academy-reports/{report}/", query)
+        panel = staff_client.get(f"/admin/academy-reports/{report}/results/", query)
+        assert page.status_code == 200 and panel.status_code == 200, combo
+        # The filter panel refreshes the table from the results view: the same numbers.
+        assert rows(panel) == rows(page), combo
+        filtered = _totals(report, rows(page))
+        assert all(filtered[c] <= everything[c] for c in filtered), (combo, filtered)
+        csv_response = staff_client.get(
+            f"/admin/academy-reports/{report}/", {**query, "export": "csv"}
+        )
+        assert csv_response.status_code == 200, combo
+
+
+def test_events_report_filters_registrants_by_their_company(staff_client, figures):
+    # 杭州甲 (catering, capability) sent u1 (confirmed, attended, rated 4) and u2 (confirmed,
+    # no-show); 上海乙 (tools, operations) sent u3 (waitlisted). The event is in 上海.
+    catering = Industry.objects.get(slug="catering").pk
+    for query in ({"stage": GrowthStage.CAPABILITY}, {"industry": catering}):
+        [row] = rows(staff_client.get("/admin/academy-reports/events/", query))
+        assert (row["events"], row["confirmed"], row["waitlisted"]) == (1, 2, 0)
+        assert (row["attended"], row["no_show"], row["rating"]) == (1, 1, 4.0)
+    [row] = rows(
+        staff_client.get("/admin/academy-reports/events/", {"stage": GrowthStage.OPERATIONS})
+    )
+    assert (row["confirmed"], row["waitlisted"], row["rating"]) == (0, 1, None)
+    # The city is the event's own: 上海 keeps the event and all its registrants.
+    [row] = rows(
+        staff_client.get(
+            "/admin/academy-reports/events/", {"city": "上海", "stage": GrowthStage.CAPABILITY}
+        )
+    )
+    assert (row["confirmed"], row["waitlisted"]) == (2, 0)
+    assert rows(staff_client.get("/admin/academy-reports/events/", {"city": "杭州"})) == []
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_report_csv_starts_with_a_byte_order_mark(staff_client, figures, report):
+    response = staff_client.get(f"/admin/academy-reports/{report}/?export=csv")
+    assert b"".join(response.streaming_content).startswith("\ufeff".encode())

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -260,6 +261,11 @@ def test_csv_export(client, home_page):
     emails = {r[1] for r in rows[1:]}
     assert emails == {m.user.email for m in members}
     assert rows[1][3] == "1"  # one course enrolled
+    # Scores read as the team page prints them: "60%", never "60.00%".
+    page = client.get("/my-academy/team/").content.decode()
+    scores = [s for row in rows[1:] for s in re.findall(r"\d+(?:\.\d+)?%", row[6])]
+    assert sorted(scores) == ["50%", "51%"]
+    assert all(score in page for score in scores)
 
 
 def test_invite_form_error_is_a_4xx_not_500(client):
