@@ -86,8 +86,9 @@ def _check_later(user) -> None:
     outbox.enqueue(check_programmes, user.pk)
 
 
-# Reactions to the other apps' facts: each may complete a programme. The senders fire after their
-# own commit; the outbox row then commits on its own (inside a transaction it would join it).
+# Reactions to the other apps' facts: each may complete a programme. The senders fire inside the
+# transaction that records the fact, so the outbox row commits with it: a process that dies after
+# the commit still leaves the re-check for the relay (and the daily sweep catches anything else).
 @receiver(course_completed, dispatch_uid="certification_course_completed")
 def on_course_completed(sender, user=None, **kwargs):
     _check_later(user)

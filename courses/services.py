@@ -229,11 +229,12 @@ def _record_course_progress(enrollment: Enrollment, course: CoursePage, lesson) 
             completed_now = True
     enrollment.save(update_fields=fields)
     if completed_now:
-        user, completed_at = enrollment.user, enrollment.completed_at
-        transaction.on_commit(
-            lambda: course_completed.send(
-                sender=CoursePage, user=user, course=course, completed_at=completed_at
-            )
+        # Inside the transaction: what receivers record (outbox tasks) commits with the completion.
+        course_completed.send(
+            sender=CoursePage,
+            user=enrollment.user,
+            course=course,
+            completed_at=enrollment.completed_at,
         )
     return completed_now
 

@@ -21,7 +21,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -573,14 +572,13 @@ def _audit(
 
 
 def _announce_attendance(registration: Registration, previous: str) -> None:
-    transaction.on_commit(
-        partial(
-            signals.attendance_recorded.send,
-            sender=Registration,
-            registration=registration,
-            attendance=registration.attendance,
-            previous=previous,
-        )
+    # Inside the change's transaction: receivers record their follow-up work (outbox) in it, so
+    # a process that dies after the commit cannot lose it (signals.py).
+    signals.attendance_recorded.send(
+        sender=Registration,
+        registration=registration,
+        attendance=registration.attendance,
+        previous=previous,
     )
 
 
@@ -703,14 +701,7 @@ def record_attendance(
     if close and event.attendance_closed_at is None:
         EventPage.objects.filter(pk=event.pk).update(attendance_closed_at=now)
         for link in event.lecturer_links.select_related("lecturer"):
-            transaction.on_commit(
-                partial(
-                    signals.session_taught.send,
-                    sender=EventPage,
-                    event=event,
-                    lecturer=link.lecturer,
-                )
-            )
+            signals.session_taught.send(sender=EventPage, event=event, lecturer=link.lecturer)
         if event.is_lecturer_led:
             for registration in Registration.objects.filter(
                 event_id=event.pk,

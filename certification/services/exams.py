@@ -386,17 +386,16 @@ def _percent(scored: Decimal, possible: Decimal) -> Decimal:
 
 
 def _finalise(attempt: Attempt, responses: list[Response], now: datetime) -> None:
-    """Score and pass/fail from graded responses; announce a pass once the transaction commits."""
+    """Score and pass/fail from graded responses; announce a pass inside the grading transaction,
+    so the work it causes (re-checking programmes) is recorded with the grade or not at all."""
     attempt.points_scored = sum((r.points_awarded or Decimal(0) for r in responses), Decimal(0))
     attempt.score = _percent(attempt.points_scored, attempt.points_possible)
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.state = State.GRADED
     attempt.graded_at = now
     if attempt.passed:
-        transaction.on_commit(
-            lambda: signals.exam_passed.send(
-                sender=Attempt, user=attempt.user, exam=attempt.exam, attempt=attempt
-            )
+        signals.exam_passed.send(
+            sender=Attempt, user=attempt.user, exam=attempt.exam, attempt=attempt
         )
 
 
