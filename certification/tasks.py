@@ -80,6 +80,22 @@ def daily_certificate_lifecycle() -> dict:
     return {"expired": expired, "renewed": len(renewed), "reminders": len(due)}
 
 
+@shared_task
+def sweep_programmes() -> int:
+    """Issue what is due that no signal brought (the daily sweep); returns issues queued."""
+    from .services import programmes
+
+    return programmes.sweep_programmes()
+
+
+@shared_task
+def complete_certificates() -> int:
+    """Finish certificates left without their signed PDF or e-mail; returns how many queued."""
+    from .services import issuing
+
+    return issuing.complete_certificates()
+
+
 def _check_later(user) -> None:
     if user is None:
         return

@@ -28,13 +28,14 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from academy import outbox
+from academy import batches, outbox
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
 from .models import (
     AttendanceChange,
     Audience,
+    EventLecturer,
     EventPage,
     Notification,
     Registration,
@@ -371,9 +372,14 @@ def expire_lapsed_offers() -> int:
             "event_id", flat=True
         )
     )
-    for event_id in sorted(event_ids):
+
+    def pass_on(event_id: int) -> bool:
         promote_waitlist(EventPage(pk=event_id))
-    return len(event_ids)
+        return True
+
+    # Each event on its own (promote_waitlist is one transaction): one that fails is logged and
+    # found again by the next run; the other events' waiting people still get their seats.
+    return batches.run(sorted(event_ids), pass_on, job="expire lapsed offers").done
 
 
 # --- Staff changes to the event -----------------------------------------------------------------
@@ -782,6 +788,46 @@ def sessions_taught(
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.distinct().order_by("start")
+
+
+# The people these could count enough for, each as one subquery of user ids (a programme sweep
+# looks for its candidates with them; the counting functions above then decide).
+
+
+def _ids_with_at_least(queryset: QuerySet, user: str, counted: str, at_least: int) -> QuerySet:
+    return (
+        queryset.values(user)
+        .annotate(n=Count(counted, distinct=True))
+        .filter(n__gte=at_least)
+        .values(user)
+    )
+
+
+def attendee_ids(*, kind: str | None = None, at_least: int = 1) -> QuerySet:
+    """Ids of users who attended at least `at_least` events (of `kind`)."""
+    queryset = Registration.objects.filter(status=Status.CONFIRMED, attendance=Attendance.ATTENDED)
+    if kind:
+        queryset = queryset.filter(event__kind=kind)
+    return _ids_with_at_least(queryset, "user_id", "event_id", at_least)
+
+
+def teacher_ids(
+    *, kind: str | None = None, at_least: int = 1, now: datetime | None = None
+) -> QuerySet:
+    """Ids of lecturers' users with at least `at_least` sessions taught (of `kind`)."""
+    queryset = EventLecturer.objects.filter(
+        page__live=True, page__cancelled_at__isnull=True, page__end__lte=now or timezone.now()
+    )
+    if kind:
+        queryset = queryset.filter(page__kind=kind)
+    return _ids_with_at_least(queryset, "lecturer__user_id", "page_id", at_least)
+
+
+def rated_lecturer_ids(*, at_least: int = 1) -> QuerySet:
+    """Ids of lecturers' users with at least `at_least` ratings of their sessions."""
+    queryset = SessionRating.objects.filter(registration__event__lecturer_links__isnull=False)
+    user = "registration__event__lecturer_links__lecturer__user_id"
+    return _ids_with_at_least(queryset, user, "pk", at_least)
 
 
 @dataclass

@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from academy import batches
+
 from .. import signals
 from ..models import REVIEW_ORDER, Attempt, Exam, ExamOverride, Question, Response
 from .grading import grade_response_points
@@ -451,14 +453,16 @@ def close_overdue_attempts(now: datetime | None = None) -> int:
             "pk", flat=True
         )
     )
-    closed = 0
-    for attempt_id in ids:
+
+    def close(attempt_id: int) -> bool:
         with transaction.atomic():
             attempt = _lock_attempt(attempt_id)
-            if attempt.state == State.IN_PROGRESS:
-                _finish(attempt, now, auto=True)
-                closed += 1
-    return closed
+            if attempt.state != State.IN_PROGRESS:
+                return False
+            _finish(attempt, now, auto=True)
+            return True
+
+    return batches.run(ids, close, job="close overdue attempts").done
 
 
 def grade_short_answer(response_id: int, *, points: Decimal, by, feedback: str = "") -> Attempt:
