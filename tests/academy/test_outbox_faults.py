@@ -4,13 +4,10 @@ each piece of it once — every e-mail goes out once and the earned certificates
 
 Runs in `make test-services` (CELERY_BROKER_URL set, PostgreSQL database); skipped otherwise."""
 
-import re
 import time
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -25,7 +22,7 @@ from growth.models import Invitation
 from tests.certification.factories_exams import correct_answers
 from tests.certification.factories_exams import make_exam as make_exam_with_questions
 from tests.certification.factories_programmes import Kind, make_programme, simple_programme
-from tests.conftest import needs_celery_worker
+from tests.conftest import needs_celery_worker, wait_for
 from tests.events.factories import event_staff, make_event, make_index, path_of
 from tests.factories import UserFactory
 from tests.growth.factories import admin_of
@@ -33,47 +30,10 @@ from tests.growth.factories import admin_of
 pytestmark = needs_celery_worker
 
 
-@pytest.fixture
-def worker_keys(monkeypatch, settings, tmp_path):
-    """Signing keys the worker subprocess finds through its environment."""
-    for name, file in (
-        ("CERT_SIGNING_KEY", "signer.key.pem"),
-        ("CERT_SIGNING_CERT", "signer.cert.pem"),
-        ("CERT_SIGNING_CHAIN", "ca.cert.pem"),
-    ):
-        monkeypatch.setenv(name, str(tmp_path / file))
-        setattr(settings, name, str(tmp_path / file))
-    call_command("create_signing_keys", stdout=StringIO())
-
-
-@pytest.fixture
-def worker_mail(monkeypatch, tmp_path):
-    """The worker's e-mail, written to files: returns {recipient: number of messages}."""
-    folder = tmp_path / "mail"
-    monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    monkeypatch.setenv("TEST_EMAIL_FILE_PATH", str(folder))
-
-    def received() -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for file in Path(folder).glob("*.log") if folder.exists() else []:
-            for address in re.findall(r"^To: (.+)$", file.read_text(), flags=re.MULTILINE):
-                counts[address.strip()] = counts.get(address.strip(), 0) + 1
-        return counts
-
-    return received
-
-
 def timed(call):
     started = time.monotonic()
     response = call()
     return response, time.monotonic() - started
-
-
-def wait_for(condition, what: str, seconds: float = 90):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"the worker did not {what} within {seconds} s"
-        time.sleep(0.3)
 
 
 def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
