@@ -81,14 +81,31 @@ def daily_certificate_lifecycle() -> dict:
     return {"expired": expired, "renewed": len(renewed), "reminders": len(due)}
 
 
+@shared_task
+def sweep_programmes() -> int:
+    """Issue what is due that no signal brought (the daily sweep); returns issues queued."""
+    from .services import programmes
+
+    return programmes.sweep_programmes()
+
+
+@shared_task
+def complete_certificates() -> int:
+    """Finish certificates left without their signed PDF or e-mail; returns how many queued."""
+    from .services import issuing
+
+    return issuing.complete_certificates()
+
+
 def _check_later(user) -> None:
     if user is None:
         return
     outbox.enqueue(check_programmes, user.pk)
 
 
-# Reactions to the other apps' facts: each may complete a programme. The senders fire after their
-# own commit; the outbox row then commits on its own (inside a transaction it would join it).
+# Reactions to the other apps' facts: each may complete a programme. The senders fire inside the
+# transaction that records the fact, so the outbox row commits with it: a process that dies after
+# the commit still leaves the re-check for the relay (and the daily sweep catches anything else).
 @receiver(course_completed, dispatch_uid="certification_course_completed")
 def on_course_completed(sender, user=None, **kwargs):
     _check_later(user)

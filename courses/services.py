@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .grading import Answers, CheckResult, grade, to_stored
@@ -88,6 +89,13 @@ def course_completions(user, course_ids: Iterable[int] | None = None) -> dict[in
     if course_ids is not None:
         queryset = queryset.filter(course_id__in=list(course_ids))
     return dict(queryset.values_list("course_id", "completed_at"))
+
+
+def learners_who_completed(course_id: int) -> QuerySet[Enrollment]:
+    """The ids (`user_id`) of everyone who completed the course, as a subquery."""
+    return Enrollment.objects.filter(course_id=course_id, completed_at__isnull=False).values(
+        "user_id"
+    )
 
 
 def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
@@ -229,11 +237,12 @@ def _record_course_progress(enrollment: Enrollment, course: CoursePage, lesson) 
             completed_now = True
     enrollment.save(update_fields=fields)
     if completed_now:
-        user, completed_at = enrollment.user, enrollment.completed_at
-        transaction.on_commit(
-            lambda: course_completed.send(
-                sender=CoursePage, user=user, course=course, completed_at=completed_at
-            )
+        # Inside the transaction: what receivers record (outbox tasks) commits with the completion.
+        course_completed.send(
+            sender=CoursePage,
+            user=enrollment.user,
+            course=course,
+            completed_at=enrollment.completed_at,
         )
     return completed_now
 

@@ -2,6 +2,9 @@
 
 from django.dispatch import Signal
 
-# Sent once per learner and course, after the transaction that recorded the completion commits.
+# Sent once per learner and course, inside the transaction that records the completion: a
+# receiver records its follow-up work with academy.outbox.enqueue, so the work commits (or rolls
+# back) with the completion and survives a process that dies right after the commit. Receivers
+# do no I/O of their own (they run while the enrolment row is locked).
 # Keyword arguments: user, course (CoursePage), completed_at (aware datetime).
 course_completed = Signal()

@@ -22,7 +22,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -30,8 +29,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from academy import batches, outbox, teaching
 from academy import mail as academy_mail
-from academy import outbox, teaching
 from academy.errors import ActionRefused
 from academy.models import LecturerProfile, Membership, User
 
@@ -414,9 +413,14 @@ def expire_lapsed_offers() -> int:
             "event_id", flat=True
         )
     )
-    for event_id in sorted(event_ids):
+
+    def pass_on(event_id: int) -> bool:
         promote_waitlist(EventPage(pk=event_id))
-    return len(event_ids)
+        return True
+
+    # Each event on its own (promote_waitlist is one transaction): one that fails is logged and
+    # found again by the next run; the other events' waiting people still get their seats.
+    return batches.run(sorted(event_ids), pass_on, job="expire lapsed offers").done
 
 
 # --- Staff changes to the event -----------------------------------------------------------------
@@ -615,14 +619,13 @@ def _audit(
 
 
 def _announce_attendance(registration: Registration, previous: str) -> None:
-    transaction.on_commit(
-        partial(
-            signals.attendance_recorded.send,
-            sender=Registration,
-            registration=registration,
-            attendance=registration.attendance,
-            previous=previous,
-        )
+    # Inside the change's transaction: receivers record their follow-up work (outbox) in it, so
+    # a process that dies after the commit cannot lose it (signals.py).
+    signals.attendance_recorded.send(
+        sender=Registration,
+        registration=registration,
+        attendance=registration.attendance,
+        previous=previous,
     )
 
 
@@ -745,14 +748,7 @@ def record_attendance(
     if close and event.attendance_closed_at is None:
         EventPage.objects.filter(pk=event.pk).update(attendance_closed_at=now)
         for link in event.lecturer_links.select_related("lecturer"):
-            transaction.on_commit(
-                partial(
-                    signals.session_taught.send,
-                    sender=EventPage,
-                    event=event,
-                    lecturer=link.lecturer,
-                )
-            )
+            signals.session_taught.send(sender=EventPage, event=event, lecturer=link.lecturer)
         if event.is_lecturer_led:
             for registration in Registration.objects.filter(
                 event_id=event.pk,
@@ -833,6 +829,46 @@ def sessions_taught(
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.distinct().order_by("start")
+
+
+# The people these could count enough for, each as one subquery of user ids (a programme sweep
+# looks for its candidates with them; the counting functions above then decide).
+
+
+def _ids_with_at_least(queryset: QuerySet, user: str, counted: str, at_least: int) -> QuerySet:
+    return (
+        queryset.values(user)
+        .annotate(n=Count(counted, distinct=True))
+        .filter(n__gte=at_least)
+        .values(user)
+    )
+
+
+def attendee_ids(*, kind: str | None = None, at_least: int = 1) -> QuerySet:
+    """Ids of users who attended at least `at_least` events (of `kind`)."""
+    queryset = Registration.objects.filter(status=Status.CONFIRMED, attendance=Attendance.ATTENDED)
+    if kind:
+        queryset = queryset.filter(event__kind=kind)
+    return _ids_with_at_least(queryset, "user_id", "event_id", at_least)
+
+
+def teacher_ids(
+    *, kind: str | None = None, at_least: int = 1, now: datetime | None = None
+) -> QuerySet:
+    """Ids of lecturers' users with at least `at_least` sessions taught (of `kind`)."""
+    queryset = EventLecturer.objects.filter(
+        page__live=True, page__cancelled_at__isnull=True, page__end__lte=now or timezone.now()
+    )
+    if kind:
+        queryset = queryset.filter(page__kind=kind)
+    return _ids_with_at_least(queryset, "lecturer__user_id", "page_id", at_least)
+
+
+def rated_lecturer_ids(*, at_least: int = 1) -> QuerySet:
+    """Ids of lecturers' users with at least `at_least` ratings of their sessions."""
+    queryset = SessionRating.objects.filter(registration__event__lecturer_links__isnull=False)
+    user = "registration__event__lecturer_links__lecturer__user_id"
+    return _ids_with_at_least(queryset, user, "pk", at_least)
 
 
 @dataclass

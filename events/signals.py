@@ -1,7 +1,9 @@
 """Signals the events app sends for other apps (certification counts attendance and teaching).
 
-Both are sent after the transaction that recorded the fact has committed, so a receiver reads
-committed data and may enqueue work of its own.
+Both are sent inside the transaction that records the fact, while its row locks are held. A
+receiver records its follow-up work with academy.outbox.enqueue, which commits (or rolls back)
+with the fact, so a process that dies right after the commit loses nothing; it does no I/O of its
+own.
 
     attendance_recorded(sender=Registration, registration, attendance, previous)
         A registration's attendance changed: checked in at the door, or set by staff to

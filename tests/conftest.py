@@ -1,7 +1,9 @@
 import os
+import re
 import subprocess
 import sys
 import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -56,14 +58,9 @@ needs_celery_worker = [
 ]
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, django_db_serialized_rollback):
-    """A real Celery worker in a subprocess, on the configured broker and the test database.
-
-    The worker can only see what the test committed, hence the transactional database; the
-    serialized rollback restores what migrations created after the flush. PostgreSQL only: an
-    SQLite test database lives in this process's memory.
-    """
+def _start_worker(*options: str, env: dict | None = None) -> subprocess.Popen:
+    """A real Celery worker in a subprocess, on the configured broker and the test database;
+    returns once it answers a ping. `options` choose the pool (solo unless given)."""
     from django.db import connection
 
     from academy import celery_app
@@ -76,23 +73,92 @@ def celery_worker_process(transactional_db, django_db_serialized_rollback):
         "DJANGO_SETTINGS_MODULE": "academy.settings.test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **(env or {}),
     }
-    command = [sys.executable, "-m", "celery", "-A", "academy", "worker", "-P", "solo"]
+    command = [sys.executable, "-m", "celery", "-A", "academy", "worker"]
+    command += list(options or ("-P", "solo"))
     command += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
     proc = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    celery_app.conf.task_always_eager = False
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(timeout=1):
+        assert proc.poll() is None, proc.stdout.read()
+        assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+    return proc
+
+
+@pytest.fixture
+def celery_workers(transactional_db, django_db_serialized_rollback):
+    """Start real Celery workers (`start(*options, env=...)`); all are stopped after the test.
+
+    The worker can only see what the test committed, hence the transactional database; the
+    serialized rollback restores what migrations created after the flush. PostgreSQL only: an
+    SQLite test database lives in this process's memory.
+    """
+    from academy import celery_app
+
+    started: list[subprocess.Popen] = []
+
+    def start(*options: str, env: dict | None = None) -> subprocess.Popen:
+        celery_app.conf.task_always_eager = False
+        started.append(_start_worker(*options, env=env))
+        return started[-1]
+
     try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=1):
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
-        yield proc
+        yield start
     finally:
         celery_app.conf.task_always_eager = True
-        proc.terminate()
-        proc.wait(timeout=30)
+        for proc in started:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real Celery worker (solo pool) for the test."""
+    return celery_workers()
+
+
+@pytest.fixture
+def worker_keys(monkeypatch, settings, tmp_path):
+    """Signing keys the worker subprocess finds through its environment."""
+    from django.core.management import call_command
+
+    for name, file in (
+        ("CERT_SIGNING_KEY", "signer.key.pem"),
+        ("CERT_SIGNING_CERT", "signer.cert.pem"),
+        ("CERT_SIGNING_CHAIN", "ca.cert.pem"),
+    ):
+        monkeypatch.setenv(name, str(tmp_path / file))
+        setattr(settings, name, str(tmp_path / file))
+    call_command("create_signing_keys", stdout=StringIO())
+
+
+@pytest.fixture
+def worker_mail(monkeypatch, tmp_path):
+    """The worker's e-mail, written to files: returns {recipient: number of messages}."""
+    folder = tmp_path / "mail"
+    monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("TEST_EMAIL_FILE_PATH", str(folder))
+
+    def received() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for file in Path(folder).glob("*.log") if folder.exists() else []:
+            for address in re.findall(r"^To: (.+)$", file.read_text(), flags=re.MULTILINE):
+                counts[address.strip()] = counts.get(address.strip(), 0) + 1
+        return counts
+
+    return received
+
+
+def wait_for(condition, what: str, seconds: float = 90):
+    """Poll `condition` until it holds (a worker's work shows in the database or the mail)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"the worker did not {what} within {seconds} s"
+        time.sleep(0.3)
 
 
 def _free_port() -> int:

@@ -208,6 +208,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certification.tasks.daily_certificate_lifecycle",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Issues that no signal brought (sessions count as taught once the event ended; a re-check
+    # that failed), after the lifecycle job; then, hourly, certificates missing their PDF or mail.
+    "certification-sweep-programmes": {
+        "task": "certification.tasks.sweep_programmes",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "certification-complete-certificates": {
+        "task": "certification.tasks.complete_certificates",
+        "schedule": crontab(minute=25),
+    },
     "certification-close-abandoned-attempts": {
         "task": "certification.tasks.close_abandoned_attempts",
         "schedule": crontab(minute="*"),

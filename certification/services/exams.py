@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from academy import batches
+
 from .. import signals
 from ..models import REVIEW_ORDER, Attempt, Exam, ExamOverride, Question, Response
 from .grading import grade_response_points
@@ -393,17 +395,16 @@ def _percent(scored: Decimal, possible: Decimal) -> Decimal:
 
 
 def _finalise(attempt: Attempt, responses: list[Response], now: datetime) -> None:
-    """Score and pass/fail from graded responses; announce a pass once the transaction commits."""
+    """Score and pass/fail from graded responses; announce a pass inside the grading transaction,
+    so the work it causes (re-checking programmes) is recorded with the grade or not at all."""
     attempt.points_scored = sum((r.points_awarded or Decimal(0) for r in responses), Decimal(0))
     attempt.score = _percent(attempt.points_scored, attempt.points_possible)
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.state = State.GRADED
     attempt.graded_at = now
     if attempt.passed:
-        transaction.on_commit(
-            lambda: signals.exam_passed.send(
-                sender=Attempt, user=attempt.user, exam=attempt.exam, attempt=attempt
-            )
+        signals.exam_passed.send(
+            sender=Attempt, user=attempt.user, exam=attempt.exam, attempt=attempt
         )
 
 
@@ -459,14 +460,16 @@ def close_overdue_attempts(now: datetime | None = None) -> int:
             "pk", flat=True
         )
     )
-    closed = 0
-    for attempt_id in ids:
+
+    def close(attempt_id: int) -> bool:
         with transaction.atomic():
             attempt = _lock_attempt(attempt_id)
-            if attempt.state == State.IN_PROGRESS:
-                _finish(attempt, now, auto=True)
-                closed += 1
-    return closed
+            if attempt.state != State.IN_PROGRESS:
+                return False
+            _finish(attempt, now, auto=True)
+            return True
+
+    return batches.run(ids, close, job="close overdue attempts").done
 
 
 def grade_short_answer(response_id: int, *, points: Decimal, by, feedback: str = "") -> Attempt:

@@ -17,11 +17,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from academy import mail, outbox
+from academy import batches, mail, outbox
 from academy.errors import ActionRefused
 from academy.models import LecturerProfile
 from academy.script import render_text
@@ -451,6 +452,41 @@ def send_certificate_email(certificate: Certificate) -> bool:
     )
 
 
+# A certificate issued this long ago without its PDF or e-mail is no longer being published by
+# the task that issued it (that task finished, failed or died): the completion sweep takes over.
+PUBLISH_GRACE = timedelta(minutes=15)
+# A missed e-mail is still sent this long after issue; later it would be news to nobody.
+LATE_MAIL_UP_TO = timedelta(days=7)
+
+
+def unfinished_certificates(now: datetime | None = None) -> QuerySet[Certificate]:
+    """Valid certificates whose publication stopped half-way: no signed PDF (drawing or signing
+    failed, the worker died), or no e-mail yet though issued lately to a holder with an address."""
+    now = now or timezone.now()
+    no_pdf = Q(pdf_sha256="")
+    not_mailed = Q(emailed_at__isnull=True, issued_at__gte=now - LATE_MAIL_UP_TO) & ~Q(
+        holder__email=""
+    )
+    return (
+        Certificate.objects.filter(status=Status.VALID, issued_at__lte=now - PUBLISH_GRACE)
+        .filter(no_pdf | not_mailed)
+        .order_by("issued_at", "pk")
+    )
+
+
+def complete_certificates(now: datetime | None = None) -> int:
+    """Queue `publish` (draw, sign, store, e-mail: each step once) for every unfinished
+    certificate; the hourly sweep. Returns how many were queued."""
+    from .. import tasks
+
+    ids = list(unfinished_certificates(now).values_list("pk", flat=True))
+    return batches.run(
+        ids,
+        lambda pk: outbox.enqueue(tasks.publish_certificate, pk),
+        job="complete certificates",
+    ).done
+
+
 # --- Lifecycle ---------------------------------------------------------------------------------
 
 
@@ -576,15 +612,16 @@ def redraw_in_language(certificate: Certificate, language: str, *, by) -> Certif
 
 
 def expire_certificates(now: datetime | None = None) -> int:
-    """Mark valid certificates past their expiry date as expired (the daily job)."""
+    """Mark valid certificates past their expiry date as expired (the daily job); each one in its
+    own transaction, so one that fails is logged and the rest still expire."""
     now = now or timezone.now()
-    expired = 0
     ids = list(
         Certificate.objects.filter(status=Status.VALID, expires_at__lte=now).values_list(
             "pk", flat=True
         )
     )
-    for pk in ids:
+
+    def expire(pk: int) -> bool:
         with transaction.atomic():
             certificate = (
                 Certificate.objects.select_for_update()
@@ -593,41 +630,45 @@ def expire_certificates(now: datetime | None = None) -> int:
                 .first()
             )
             if certificate is None:
-                continue
+                return False
             certificate.status = Status.EXPIRED
             certificate.save(update_fields=["status"])
             _audit(AuditEntry.Action.EXPIRED, certificate=certificate)
             sync_authorisations(certificate.holder)
-            expired += 1
-    return expired
+            return True
+
+    return batches.run(ids, expire, job="expire certificates").done
 
 
 def renew_due(now: datetime | None = None) -> list[Certificate]:
     """Renew holders whose certificate is inside its programme's renewal window and who meet the
-    programme's requirements (as they stand today): the new cycle starts at the old expiry."""
+    programme's requirements (as they stand today): the new cycle starts at the old expiry.
+
+    Each holder on their own: a signing or mail server error is logged and the rest of the batch
+    (and the day's reminders after it) still runs; a renewal whose PDF failed is completed by
+    `complete_certificates`."""
     now = now or timezone.now()
-    renewed = []
-    candidates = (
-        Certificate.objects.filter(status=Status.VALID, expires_at__gt=now)
+    candidates = [
+        certificate
+        for certificate in Certificate.objects.filter(status=Status.VALID, expires_at__gt=now)
         .select_related("programme", "holder")
         .order_by("expires_at")
-    )
-    for certificate in candidates:
-        programme = certificate.programme
-        if not programme.is_active or not _in_renewal_window(certificate, programme, now):
-            continue
+        if certificate.programme.is_active
+        and _in_renewal_window(certificate, certificate.programme, now)
+    ]
+
+    def renew(certificate: Certificate) -> Certificate | None:
         try:
-            result = issue_certificate(certificate.holder, programme)
+            result = issue_certificate(certificate.holder, certificate.programme)
         except RequirementsNotMet:
-            continue
-        except Exception:  # noqa: BLE001 — one holder's failure must not stop everyone's renewal
-            # Signing or the mail server failed for this holder: logged, and the rest of the batch
-            # (and the day's reminders after it) still runs.
-            logger.exception("Renewing certificate %s failed", certificate.serial)
-            continue
-        if result.created:
-            renewed.append(result.certificate)
-    return renewed
+            return None
+        return result.certificate if result.created else None
+
+    return [
+        renewed
+        for _certificate, renewed in batches.each(candidates, renew, job="renew certificates")
+        if renewed and renewed is not batches.FAILED
+    ]
 
 
 def due_reminders(now: datetime | None = None) -> list[tuple[int, int]]:
@@ -713,26 +754,27 @@ def run_bulk_issue(bulk_id: int) -> BulkIssue:
     """Issue the batch one holder at a time, committing progress after each (idempotent)."""
     User = get_user_model()
     bulk = BulkIssue.objects.select_related("programme", "requested_by").get(pk=bulk_id)
-    for index, holder_id in enumerate(bulk.holder_ids):
-        if index < bulk.done:
-            continue  # a rerun (worker lost) resumes where the batch stopped
+
+    def issue(holder_id: int) -> bool:
         holder = User.objects.filter(pk=holder_id).first()
-        issued = False
-        failed = False
         if holder is None:
-            failed = True
-        else:
-            try:
-                result = issue_certificate(
-                    holder,
-                    bulk.programme,
-                    origin=Origin.BULK,
-                    by=bulk.requested_by,
-                    reason=_("Bulk issue #%(id)d") % {"id": bulk.pk},
-                )
-                issued = result.created
-            except IssuingError:
-                failed = True
+            raise IssuingError(f"no user {holder_id}")
+        result = issue_certificate(
+            holder,
+            bulk.programme,
+            origin=Origin.BULK,
+            by=bulk.requested_by,
+            reason=_("Bulk issue #%(id)d") % {"id": bulk.pk},
+        )
+        return result.created
+
+    # A rerun (worker lost) resumes where the batch stopped; one holder's failure (a refused
+    # issue, a signing error) is counted and logged, and the batch goes on.
+    pending = bulk.holder_ids[bulk.done :]
+    outcomes = batches.each(pending, issue, job=f"bulk issue #{bulk.pk}", expected=(IssuingError,))
+    for index, (_holder_id, outcome) in enumerate(outcomes, start=bulk.done):
+        failed = outcome is batches.FAILED
+        issued = not failed and bool(outcome)
         BulkIssue.objects.filter(pk=bulk.pk).update(
             done=index + 1,
             issued=bulk.issued + issued,

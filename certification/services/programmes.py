@@ -8,17 +8,26 @@ functions (courses.services, events.services, certification.services.exams).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from academy import outbox
+from academy import batches, outbox
 from academy.models import LecturerProfile
 from courses import services as courses_services
 from events import services as events_services
 
-from ..models import ApprovalApplication, AuditEntry, Programme, Requirement
+from ..models import (
+    ApprovalApplication,
+    Attempt,
+    AuditEntry,
+    Certificate,
+    Programme,
+    Requirement,
+)
 from .exams import exam_pass
 
 Kind = Requirement.Kind
@@ -285,6 +294,92 @@ def meets_requirements(user, programme: Programme) -> bool:
 
 def programmes_with_requirements():
     return Programme.objects.filter(is_active=True, requirements__isnull=False).distinct()
+
+
+# --- The daily sweep ------------------------------------------------------------------------------
+# Issuing normally follows the fact that completes a programme (a signal's re-check). The sweep
+# catches what no fact announces (a session counts as taught once the event has ended) and what
+# was lost or failed (a re-check task that errored, a programme that changed, data fixed by hand).
+
+
+def _evidence_holders(requirement: Requirement, now) -> QuerySet:
+    """Ids of the users with evidence that may meet `requirement`: a superset (e.g. a pass below
+    the minimum score, or ratings below the minimum average); the evaluator decides."""
+    if requirement.kind == Kind.COURSE_COMPLETED:
+        return courses_services.learners_who_completed(requirement.course_id)
+    if requirement.kind == Kind.EXAM_PASSED:
+        return Attempt.objects.filter(
+            exam_id=requirement.exam_id, state=Attempt.State.GRADED, passed=True
+        ).values("user_id")
+    if requirement.kind == Kind.EVENTS_ATTENDED:
+        return events_services.attendee_ids(
+            kind=requirement.event_kind or None, at_least=requirement.count
+        )
+    if requirement.kind == Kind.SESSIONS_TAUGHT:
+        return events_services.teacher_ids(
+            kind=requirement.event_kind or None, at_least=requirement.count, now=now
+        )
+    if requirement.kind == Kind.RATING:
+        return events_services.rated_lecturer_ids(at_least=requirement.count)
+    if requirement.kind == Kind.OFFICER_APPROVAL:
+        return ApprovalApplication.objects.filter(
+            programme_id=requirement.programme_id, status=ApprovalApplication.Status.APPROVED
+        ).values("applicant_id")
+    raise ValueError(requirement.kind)
+
+
+def candidates(programme: Programme, now=None) -> QuerySet:
+    """People who may now meet `programme` and hold no current certificate of it.
+
+    Evidence for every requirement group (an alternative of each); no valid certificate (renewal
+    is renew_due's) and none revoked (an officer decides those); an active account with a name to
+    print (a nameless one is re-checked when the name is given).
+    """
+    now = now or timezone.now()
+    groups: dict[int, Q] = {}
+    for requirement in programme.requirements.all():
+        groups[requirement.group] = groups.get(requirement.group, Q()) | Q(
+            pk__in=_evidence_holders(requirement, now)
+        )
+    if not groups:
+        return get_user_model().objects.none()
+    people = get_user_model().objects.filter(is_active=True).exclude(display_name="")
+    for evidence in groups.values():
+        people = people.filter(evidence)
+    current = Certificate.objects.filter(
+        holder_id=OuterRef("pk"),
+        programme_id=programme.pk,
+        status__in=[Certificate.Status.VALID, Certificate.Status.REVOKED],
+    )
+    return people.exclude(Exists(current)).order_by("pk")
+
+
+def sweep_programmes(now=None) -> int:
+    """Queue issuing for every candidate who meets an active programme now (the daily job).
+
+    Issuing is idempotent (the holder's lock, one current certificate per cycle), so a candidate
+    whose signal-driven issue is running meanwhile still ends with one certificate. Each candidate
+    on their own: an evaluation that fails is logged and tried again the next day. Returns how
+    many issues were queued.
+    """
+    from .. import tasks
+
+    queued = 0
+    programmes = programmes_with_requirements().prefetch_related(
+        Prefetch("requirements", queryset=Requirement.objects.select_related("course", "exam"))
+    )
+    for programme in programmes:
+
+        def check(holder, programme=programme) -> bool:
+            if not programme_progress(holder, programme).complete:
+                return False
+            outbox.enqueue(tasks.issue_certificate, holder.pk, programme.pk)
+            return True
+
+        queued += batches.run(
+            candidates(programme, now), check, job=f"programme sweep {programme.slug}"
+        ).done
+    return queued
 
 
 @transaction.atomic

@@ -1,16 +1,13 @@
-"""Broker down, then back (issue 13): the five everyday actions answer at once with their usual
+"""Broker down, then back (issue 13): the five everyday actions (and a course completion) answer at once with their usual
 page and leave their follow-up work in the outbox; once the broker answers, a real worker does
 each piece of it once — every e-mail goes out once and the earned certificates are issued once.
 
 Runs in `make test-services` (CELERY_BROKER_URL set, PostgreSQL database); skipped otherwise."""
 
-import re
 import time
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -19,13 +16,15 @@ from django.utils import timezone, translation
 from academy.models import OutboxTask, User
 from certification.models import Certificate
 from certification.services import exams as exam_services
+from courses import services as courses_services
 from events import checkin
 from events.models import Notification, Registration
 from growth.models import Invitation
 from tests.certification.factories_exams import correct_answers
 from tests.certification.factories_exams import make_exam as make_exam_with_questions
 from tests.certification.factories_programmes import Kind, make_programme, simple_programme
-from tests.conftest import needs_celery_worker
+from tests.conftest import needs_celery_worker, wait_for
+from tests.courses.content import en, make_catalogue, make_course, make_lesson
 from tests.events.factories import event_staff, make_event, make_index, path_of
 from tests.factories import UserFactory
 from tests.growth.factories import admin_of
@@ -33,47 +32,10 @@ from tests.growth.factories import admin_of
 pytestmark = needs_celery_worker
 
 
-@pytest.fixture
-def worker_keys(monkeypatch, settings, tmp_path):
-    """Signing keys the worker subprocess finds through its environment."""
-    for name, file in (
-        ("CERT_SIGNING_KEY", "signer.key.pem"),
-        ("CERT_SIGNING_CERT", "signer.cert.pem"),
-        ("CERT_SIGNING_CHAIN", "ca.cert.pem"),
-    ):
-        monkeypatch.setenv(name, str(tmp_path / file))
-        setattr(settings, name, str(tmp_path / file))
-    call_command("create_signing_keys", stdout=StringIO())
-
-
-@pytest.fixture
-def worker_mail(monkeypatch, tmp_path):
-    """The worker's e-mail, written to files: returns {recipient: number of messages}."""
-    folder = tmp_path / "mail"
-    monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    monkeypatch.setenv("TEST_EMAIL_FILE_PATH", str(folder))
-
-    def received() -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for file in Path(folder).glob("*.log") if folder.exists() else []:
-            for address in re.findall(r"^To: (.+)$", file.read_text(), flags=re.MULTILINE):
-                counts[address.strip()] = counts.get(address.strip(), 0) + 1
-        return counts
-
-    return received
-
-
 def timed(call):
     started = time.monotonic()
     response = call()
     return response, time.monotonic() - started
-
-
-def wait_for(condition, what: str, seconds: float = 90):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"the worker did not {what} within {seconds} s"
-        time.sleep(0.3)
 
 
 def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
@@ -96,6 +58,11 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
     exam_services.save_answers(attempt.pk, candidate, correct_answers(attempt))
     registrant = UserFactory(email="registrant@example.com")
     company_admin = admin_of()
+    course = make_course(make_catalogue(home_page))
+    last_lesson = make_lesson(course)
+    learning = make_programme(requirements=[(1, Kind.COURSE_COMPLETED, {"course": course})])
+    learner = UserFactory(email="learner@example.com")
+    courses_services.enrol(learner, course)
 
     # --- the broker is down: each action answers with its usual page, at once ---
     timings = {}
@@ -144,6 +111,12 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
         )
         assert response.status_code == 200 and response.json()["outcome"] == "checked_in"
 
+        client.force_login(learner)
+        response, timings["course completion"] = timed(
+            lambda: client.post(en(last_lesson) + "complete/")
+        )
+        assert response.status_code == 302
+
         client.force_login(company_admin.user)
         response, timings["team invitation"] = timed(
             lambda: client.post(
@@ -166,6 +139,7 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
             "events.tasks.send_notification",
             "certification.tasks.check_programmes",  # the passed exam
             "certification.tasks.check_programmes",  # the attendance
+            "certification.tasks.check_programmes",  # the completed course
             "growth.tasks.send_invitation",
         ]
     )
@@ -176,19 +150,21 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
     broker_down()  # restores the configured broker
     out = StringIO()
     call_command("relay_outbox", "--all", stdout=out)
-    assert out.getvalue() == "sent 5, failed 0; 0 still unsent\n"
+    assert out.getvalue() == "sent 6, failed 0; 0 still unsent\n"
 
     wait_for(
-        lambda: Certificate.objects.filter(pdf_sha256__gt="").count() == 2, "issue two certificates"
+        lambda: Certificate.objects.filter(pdf_sha256__gt="").count() == 3,
+        "issue three certificates",
     )
     expected = {
         "newcomer@example.com": 1,  # welcome
         "registrant@example.com": 1,  # registration confirmed
         "candidate@example.com": 1,  # certificate earned by the exam
         "attendee@example.com": 1,  # certificate earned by attending
+        "learner@example.com": 1,  # certificate earned by completing the course
         "invitee@example.com": 1,  # invitation
     }
-    wait_for(lambda: worker_mail() == expected, "send the five e-mails")
+    wait_for(lambda: worker_mail() == expected, "send the six e-mails")
     newcomer.refresh_from_db()
     assert newcomer.welcomed_at is not None
     assert (
@@ -199,9 +175,10 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
     )
     assert Certificate.objects.get(holder=candidate).programme == examined
     assert Certificate.objects.get(holder=attendee).programme == attending
+    assert Certificate.objects.get(holder=learner).programme == learning
 
     # A second relay run has nothing left to send, so nothing is done twice.
     call_command("relay_outbox", "--all", stdout=StringIO())
     time.sleep(2)  # give a wrongly re-sent task the time to show up
     assert worker_mail() == expected
-    assert Certificate.objects.count() == 2
+    assert Certificate.objects.count() == 3

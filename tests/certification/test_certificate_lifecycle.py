@@ -162,7 +162,8 @@ def test_one_holders_failure_is_logged_and_does_not_stop_the_daily_renewals(
     assert result["renewed"] == 1
     second.refresh_from_db()
     assert second.status == "superseded" and second.superseded_by.cycle == 2
-    assert f"Renewing certificate {first.serial} failed" in caplog.text
+    assert f"renew certificates: <Certificate: {first.serial}" in caplog.text
+    assert "failed; left for the next run" in caplog.text
     assert "SMTPServerDisconnected" in caplog.text
     # The batch went on after the failure: the other holder got the renewed certificate's mail.
     assert [m.to for m in mail.outbox] == [[lucky.email]]

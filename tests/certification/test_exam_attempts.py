@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from academy.models import OutboxTask
 from certification.models import Attempt, Choice, Exam, ExamOverride, Question
 from certification.services import exams as services
 from certification.signals import exam_passed
@@ -191,23 +192,35 @@ def test_submit_grades_once_and_a_second_submit_returns_the_same(candidate):
     assert len(sent) <= 1
 
 
-def test_passing_sends_exam_passed_on_commit(candidate, django_capture_on_commit_callbacks):
+def test_a_pass_records_its_programme_recheck_in_the_grading_transaction(candidate):
+    """The re-check that may issue a certificate commits with the grade, or not at all: a process
+    that dies right after the commit leaves it in the outbox for the relay."""
     exam = make_exam(questions=2)
     attempt, _ = services.start(candidate, exam)
     services.save_answers(attempt.pk, candidate, correct_answers(attempt))
     sent = []
     exam_passed.connect(lambda **kw: sent.append(kw), weak=False, dispatch_uid="t-pass")
     try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
             services.submit(attempt.pk)
-        assert sent == []
-        for callback in callbacks:
-            callback()
+            assert len(sent) == 1
+            assert OutboxTask.objects.filter(
+                task="certification.tasks.check_programmes", args=[candidate.pk]
+            ).exists()
+            raise RuntimeError("the request fails after grading")
+        # Rolled back together: neither the grade nor the re-check is left.
+        assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.IN_PROGRESS
+        assert not OutboxTask.objects.exists()
+        sent.clear()
+        services.submit(attempt.pk)
     finally:
         exam_passed.disconnect(dispatch_uid="t-pass")
     assert len(sent) == 1
     assert sent[0]["user"] == candidate and sent[0]["exam"] == exam
     assert sent[0]["attempt"].pk == attempt.pk
+    assert list(OutboxTask.objects.values_list("task", "args")) == [
+        ("certification.tasks.check_programmes", [candidate.pk])
+    ]
 
 
 def test_failing_sends_nothing(candidate, django_capture_on_commit_callbacks):

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from academy.models import OutboxTask
 from courses import services
 from courses.models import Enrollment, LessonProgress
 from courses.signals import course_completed
@@ -93,16 +95,28 @@ def test_completion_is_recorded_once_and_signalled_once(
     assert len(received) == 1
 
 
-def test_the_signal_waits_for_the_transaction_to_commit(
-    member, course, lessons, received, django_capture_on_commit_callbacks
+def test_the_signal_and_the_work_it_records_commit_with_the_completion(
+    member, course, lessons, received
 ):
     services.enrol(member, course)
     services.mark_lesson_complete(member, lessons[0])
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with pytest.raises(RuntimeError), transaction.atomic():
         services.submit_knowledge_check(member, lessons[2], PASS)
-    assert received == [] and len(callbacks) == 1
-    callbacks[0]()
-    assert len(received) == 1
+        assert len(received) == 1
+        assert OutboxTask.objects.filter(task="certification.tasks.check_programmes").exists()
+        raise RuntimeError("the request fails after the completion")
+    # Rolled back together: no completion, and no programme re-check left behind.
+    assert services.course_completion(member, course) is None
+    assert not OutboxTask.objects.exists()
+    services.submit_knowledge_check(member, lessons[2], PASS)
+    assert services.course_completion(member, course) is not None
+    assert len(received) == 2
+    assert (
+        OutboxTask.objects.filter(
+            task="certification.tasks.check_programmes", args=[member.pk]
+        ).count()
+        == 1
+    )
 
 
 def test_course_completion_is_none_for_visitors_and_the_unenrolled(member, course):
