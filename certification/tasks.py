@@ -53,6 +53,16 @@ def publish_certificate(certificate_id: int) -> None:
     issuing.publish(Certificate.objects.get(pk=certificate_id))
 
 
+@shared_task(base=MailTask)
+def email_certificate(certificate_id: int) -> bool:
+    """E-mail a certificate's signed PDF to its holder, once per drawing of the PDF."""
+    from .models import Certificate
+    from .services import issuing
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    return certificate is not None and issuing.send_certificate_email(certificate)
+
+
 @shared_task
 def run_bulk_issue(bulk_id: int) -> int:
     from .services import issuing

@@ -397,7 +397,10 @@ def signed_pdf(certificate: Certificate) -> bytes:
 
 
 def publish(certificate: Certificate, *, notify: bool = True) -> Certificate:
-    """Draw, sign and store the PDF once, then e-mail it once; safe to call again."""
+    """Draw, sign and store the PDF once, then have it e-mailed once; safe to call again.
+
+    The e-mail is a task of its own (through the outbox): an officer's award in the admin or a
+    holder's redraw never waits on the mail server, and a refusing server loses nothing."""
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update()
@@ -409,9 +412,15 @@ def publish(certificate: Certificate, *, notify: bool = True) -> Certificate:
             certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
             certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
             certificate.save(update_fields=["pdf", "pdf_sha256"])
-    if notify:
-        send_certificate_email(certificate)
+        if notify:
+            _email_later(certificate)
     return certificate
+
+
+def _email_later(certificate: Certificate) -> None:
+    from .. import tasks
+
+    outbox.enqueue(tasks.email_certificate, certificate.pk)
 
 
 def send_certificate_email(certificate: Certificate) -> bool:
@@ -443,7 +452,8 @@ def send_certificate_email(certificate: Certificate) -> bool:
         return message
 
     return mail.send_once(
-        f"certificate:{current.serial}:issued",
+        # Each drawing of the PDF (a redraw in another script) is mailed once.
+        f"certificate:{current.serial}:issued:{current.pdf_sha256[:16]}",
         kind="certificate",
         compose=compose,
         mark_sent=lambda: Certificate.objects.filter(pk=current.pk).update(
@@ -607,7 +617,7 @@ def redraw_in_language(certificate: Certificate, language: str, *, by) -> Certif
             by=by,
             reason=f"{previous} → {language}",
         )
-    send_certificate_email(certificate)
+        _email_later(certificate)
     return certificate
 
 

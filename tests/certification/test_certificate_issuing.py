@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django.db import connection, connections
 
 from certification.models import AuditEntry, Certificate
@@ -75,13 +76,14 @@ def test_automatic_issue_refuses_when_requirements_are_not_met():
 
 
 @pytest.mark.django_db
-def test_issuing_twice_returns_the_same_certificate():
+def test_issuing_twice_returns_the_same_certificate(django_capture_on_commit_callbacks):
     exam = make_exam()
     programme = simple_programme(exam)
     user = UserFactory()
     pass_exam(user, exam)
-    first = issuing.issue_certificate(user, programme)
-    second = issuing.issue_certificate(user, programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = issuing.issue_certificate(user, programme)
+        second = issuing.issue_certificate(user, programme)
     assert first.created and not second.created
     assert first.certificate.pk == second.certificate.pk
     assert Certificate.objects.count() == 1
@@ -99,6 +101,37 @@ def test_manual_award_needs_a_reason_and_records_it():
     assert result.created and result.certificate.origin == Certificate.Origin.MANUAL
     entry = AuditEntry.objects.get(action="awarded")
     assert (entry.actor, entry.reason) == (by, "海外讲师资质互认")
+
+
+@pytest.mark.django_db
+def test_an_award_while_the_mail_server_refuses_is_kept_and_mailed_once_later(
+    settings, django_capture_on_commit_callbacks
+):
+    """The officer's award never waits on (or fails with) the mail server: the e-mail is a task
+    of its own, left in the outbox when it fails and sent once by the relay."""
+    from academy import outbox
+    from tests.academy.test_mail_once import RefusingBackend
+
+    settings.EMAIL_BACKEND = "tests.academy.test_mail_once.RefusingBackend"
+    RefusingBackend.refusals = 100
+    try:
+        holder = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = issuing.award_certificate(
+                holder, simple_programme(), by=officer(), reason="海外讲师资质互认"
+            )
+        certificate = Certificate.objects.get(pk=result.certificate.pk)
+        assert certificate.pdf_sha256 and certificate.emailed_at is None
+        assert mail.outbox == []
+        RefusingBackend.refusals = 0
+        outbox.OutboxTask.objects.update(available_at=timezone.now())
+        outbox.relay()
+        outbox.relay()
+    finally:
+        RefusingBackend.refusals = 0
+    certificate.refresh_from_db()
+    assert certificate.emailed_at is not None
+    assert [m.to for m in mail.outbox] == [[holder.email]]
 
 
 @pytest.mark.django_db
