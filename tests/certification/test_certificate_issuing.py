@@ -5,8 +5,8 @@ import threading
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from django.db import connection, connections
+from django.utils import timezone
 
 from certification.models import AuditEntry, Certificate
 from certification.services import issuing
