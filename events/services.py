@@ -30,6 +30,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from academy import outbox
+from academy.localisation import originals
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
@@ -783,7 +784,8 @@ def sessions_taught(
     lecturer: LecturerProfile, *, kind: str | None = None, now: datetime | None = None
 ) -> QuerySet[EventPage]:
     """Events `lecturer` was assigned to teach that took place (ended, not cancelled)."""
-    queryset = EventPage.objects.live().filter(
+    # The original only: an English version copies the lecturers but is the same session.
+    queryset = originals(EventPage.objects.live()).filter(
         lecturer_links__lecturer=lecturer,
         cancelled_at__isnull=True,
         end__lte=now or timezone.now(),
