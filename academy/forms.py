@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import localisation, services
 
 NO_SUCH_COMPANY = _(
     "No company of that name is in the academy; check the spelling or register a new company."
@@ -31,6 +31,17 @@ def _company_name_field(label, help_text="", required=False) -> forms.CharField:
 
 def _typed_name(value: str | None) -> str:
     return " ".join((value or "").split())
+
+
+class OriginalWordsSelect(forms.Select):
+    """A select whose choices (besides the empty one) are names written in Chinese only: a city,
+    an industry. A reader of English gets them marked lang="zh-Hans" for screen readers."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and not localisation.reads_original():
+            option["attrs"]["lang"] = localisation.LANG_TAGS[localisation.default_language()]
+        return option
 
 
 class JoinCompanyForm(forms.Form):
