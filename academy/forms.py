@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
-from . import services
+from . import localisation, services
 from .models import LecturerProfile
 
 NO_SUCH_COMPANY = _(
@@ -33,6 +33,17 @@ def _company_name_field(label, help_text="", required=False) -> forms.CharField:
 
 def _typed_name(value: str | None) -> str:
     return " ".join((value or "").split())
+
+
+class OriginalWordsSelect(forms.Select):
+    """A select whose choices (besides the empty one) are names written in Chinese only: a city,
+    an industry. A reader of English gets them marked lang="zh-Hans" for screen readers."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and not localisation.reads_original():
+            option["attrs"]["lang"] = localisation.LANG_TAGS[localisation.default_language()]
+        return option
 
 
 class JoinCompanyForm(forms.Form):

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
@@ -19,8 +20,10 @@ from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
+
+from . import localisation
 
 
 class User(AbstractUser):
@@ -373,25 +376,23 @@ class HomePage(Page):
 
     hero_eyebrow = models.CharField(_("eyebrow"), max_length=80, blank=True)
     hero_title = models.CharField(_("headline"), max_length=120)
-    hero_title_en = models.CharField(_("headline (English)"), max_length=120, blank=True)
     hero_intro = models.TextField(_("introduction"), blank=True)
-    hero_intro_en = models.TextField(_("introduction (English)"), blank=True)
     stats = StreamField([("stat", StatBlock())], verbose_name=_("key figures"), blank=True)
     offers = StreamField(
         [("offer", OfferBlock())], verbose_name=_("what the academy offers"), blank=True
     )
 
+    # The original home; its English version is made by "Translate" (copying skips this limit).
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    translated_fields = ("hero_eyebrow", "hero_title", "hero_intro", "stats", "offers")
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
                 FieldPanel("hero_eyebrow"),
                 FieldPanel("hero_title"),
-                FieldPanel("hero_title_en"),
                 FieldPanel("hero_intro"),
-                FieldPanel("hero_intro_en"),
             ],
             heading=_("Hero"),
         ),
@@ -403,6 +404,11 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        from .localisation import route_in_original_tree
+
+        return route_in_original_tree(self, request, path_components)
 
 
 class StandardPage(Page):
@@ -421,6 +427,7 @@ class StandardPage(Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    translated_fields = ("intro", "body")
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     api_fields = [APIField("intro"), APIField("body")]
 
@@ -430,10 +437,13 @@ class StandardPage(Page):
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """Per-site details staff edit in the admin (Settings → Site settings)."""
+    """Per-site details that read the same in every language (Settings → Site settings).
+
+    Wagtail's site settings have one value per site, not per language, so words a reader reads
+    (the footer's contact text) live in FooterText, a snippet with a version per language.
+    """
 
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    footer_note = RichTextField(_("footer note"), blank=True, features=["bold", "italic", "link"])
     icp_number = models.CharField(
         _("ICP licence number"),
         max_length=60,
@@ -443,6 +453,35 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class FooterText(TranslatableMixin, models.Model):
+    """The footer's contact text, one per content language (Snippets → Footer text).
+
+    Translated like a page: "Translate" in the snippet's menu copies it into English, to edit.
+    A language without its own version shows the original's text (`for_reader`).
+    """
+
+    body = RichTextField(_("text"), features=["bold", "italic", "link"])
+
+    panels = [FieldPanel("body")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("footer text")
+        verbose_name_plural = _("footer texts")
+
+    def __str__(self):
+        return strip_tags(self.body)[:60] or str(self._meta.verbose_name)
+
+    @classmethod
+    def for_reader(cls) -> "FooterText | None":
+        """The version in the reader's content language, else the default language's (one query)."""
+        wanted = [localisation.content_language(), localisation.default_language()]
+        texts = {
+            t.locale.language_code: t
+            for t in cls.objects.select_related("locale").filter(locale__language_code__in=wanted)
+        }
+        return next((texts[code] for code in wanted if code in texts), None)
 
 
 # --- Search index (academy/search.py) ---------------------------------------------------------------
@@ -472,6 +511,12 @@ class SearchDocument(models.Model):
     kind = models.CharField(
         max_length=100, help_text="The indexed model, e.g. 'courses.coursepage'."
     )
+    # A page and its versions in other languages share a translation key (Wagtail's
+    # localisation): search shows a reader one of them (academy.search.in_reader_language).
+    language = models.CharField(
+        max_length=20, blank=True, help_text="The content language of a page's words."
+    )
+    translation_key = models.UUIDField(null=True, blank=True)
     title = models.CharField(max_length=255, help_text="The title as written.")
     folded_title = models.CharField(max_length=255)
     folded_body = models.TextField(blank=True)
@@ -484,7 +529,10 @@ class SearchDocument(models.Model):
                 fields=["content_type", "object_id"], name="searchdocument_unique_object"
             ),
         ]
-        indexes = [models.Index(fields=["kind"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["translation_key", "language"]),
+        ]
 
     def __str__(self):
         return self.title

@@ -13,6 +13,11 @@ Apps register what they index once, usually in AppConfig.ready():
 Pages are indexed when published and dropped when unpublished (academy/signals.py) or deleted
 (the document's foreign key to its page); `manage.py rebuild_search_index` rebuilds everything.
 
+A page and its English version (academy/localisation.py) are two documents of one page: a reader
+finds each page once, in their content language where it has a version there, else in the
+original (`search`). Text is what a reader sees: StreamField blocks give their values in reading
+order, never their field names, and no answer key, link target or choice key.
+
 Who may see a result is decided when searching, not when indexing (`visible_to`): a page's
 document joins its Page row, so a page that is unpublished, past its expiry time, or inside a
 section whose view restriction the reader cannot pass is left out of the results, their count and
@@ -27,17 +32,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Replace
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from wagtail import blocks
+from wagtail.blocks import StreamValue
 from wagtail.models import Page, PageViewRestriction
+from wagtail.rich_text import RichText
 
+from . import localisation
 from .models import SearchDocument
 from .script import fold, script_of_language, to_script, written_in
 
@@ -101,18 +111,70 @@ def registration_for(obj: models.Model) -> Registration | None:
     return None
 
 
+# Block values a reader never reads as words: keys of choices, addresses, flags (a knowledge
+# check's "correct"), raw markup.
+_UNREAD_BLOCKS = (
+    blocks.ChoiceBlock,
+    blocks.MultipleChoiceBlock,
+    blocks.URLBlock,
+    blocks.EmailBlock,
+    blocks.BooleanBlock,
+    blocks.RawHTMLBlock,
+)
+# Tags that end a run of text: without a space there, "…结束。</p><p>Next" would run together.
+_TEXT_BREAK = re.compile(
+    r"<br\s*/?>|</?(?:p|h[1-6]|li|ul|ol|div|blockquote|tr|td|th|dt|dd)\b[^>]*>", re.IGNORECASE
+)
+
+
+def html_text(html: str) -> str:
+    """The words of an HTML fragment: tags dropped, entities read, blocks kept apart."""
+    return unescape(strip_tags(_TEXT_BREAK.sub(" ", html or "")))
+
+
+def block_texts(block, value) -> list[str]:
+    """The texts a reader sees in a block's value, in reading order (values only, no names)."""
+    if value is None:
+        return []
+    if isinstance(value, StreamValue):
+        return [text for child in value for text in block_texts(child.block, child.value)]
+    if isinstance(block, blocks.StructBlock):
+        return [
+            text
+            for name, child_block in block.child_blocks.items()
+            for text in block_texts(child_block, value.get(name))
+        ]
+    if isinstance(block, blocks.ListBlock):
+        return [text for item in value for text in block_texts(block.child_block, item)]
+    if isinstance(value, RichText):
+        return [html_text(value.source)]
+    if isinstance(block, _UNREAD_BLOCKS) or not isinstance(value, str):
+        return []  # numbers, dates, pages, images, documents, embeds: not words to search
+    return [value]
+
+
 def text_of(value: Any) -> str:
     """Plain text of a field value: strings, rich text, StreamField values and blocks."""
     if value is None:
         return ""
-    if hasattr(value, "render_as_block"):  # StreamValue / block values
-        return strip_tags(str(value.render_as_block()))
-    return strip_tags(str(value))
+    if isinstance(value, StreamValue):
+        return " ".join(t for t in block_texts(value.stream_block, value) if t)
+    if isinstance(value, RichText):
+        return html_text(value.source)
+    return html_text(str(value))
 
 
 def _object_text(obj: models.Model, reg: Registration) -> str:
     parts = [getattr(obj, "search_description", "") or ""]
-    for name in reg.fields:
+    fields = reg.fields
+    if (
+        isinstance(obj, Page)
+        and localisation.language_of_page(obj) != localisation.default_language()
+    ):
+        # A version in another language holds its own words only in the fields a translation
+        # changes; the rest (a city as a filter value, say) are the original's.
+        fields = [name for name in fields if name in localisation.translated_fields(obj)]
+    for name in fields:
         parts.append(text_of(getattr(obj, name, None)))
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
 
@@ -120,7 +182,8 @@ def _object_text(obj: models.Model, reg: Registration) -> str:
 def _is_indexed(obj: models.Model) -> bool:
     """Live pages are indexed whatever their privacy: `visible_to` decides who finds them."""
     if isinstance(obj, Page):
-        return obj.live
+        # An alias shows its original's words: the original's document finds it.
+        return obj.live and not obj.alias_of_id
     return getattr(obj, "is_searchable", True)
 
 
@@ -134,11 +197,14 @@ def index_object(obj: models.Model) -> SearchDocument | None:
         return None
     title = getattr(obj, "title", None) or str(obj)
     body = _object_text(obj, reg)
+    is_page = isinstance(obj, Page)
     doc, _ = SearchDocument.objects.update_or_create(
         content_type=_content_type_for(obj),
         object_id=obj.pk,
         defaults={
-            "page_id": obj.pk if isinstance(obj, Page) else None,
+            "page_id": obj.pk if is_page else None,
+            "language": localisation.language_of_page(obj) if is_page else "",
+            "translation_key": obj.translation_key if is_page else None,
             "kind": model_key(type(obj)),
             "title": title[:255],
             "folded_title": fold(title)[:255],
@@ -222,15 +288,38 @@ def visible_to(queryset: models.QuerySet[SearchDocument], user) -> models.QueryS
     return queryset.filter(Q(page__isnull=True) | open_page)
 
 
-def search(query: str, user=None) -> models.QuerySet[SearchDocument]:
+def in_reader_language(
+    queryset: models.QuerySet[SearchDocument], language: str | None = None
+) -> models.QuerySet[SearchDocument]:
+    """One document per page: its version in the reader's content language, else its original.
+
+    Objects that are not pages have one document and always pass. A reader of the original
+    language (zh-hans, zh-hant) never gets an English version's document.
+    """
+    language = localisation.content_language(language)
+    original = localisation.default_language()
+    not_a_page = Q(page__isnull=True)
+    if language == original:
+        return queryset.filter(not_a_page | Q(language=original))
+    has_version = SearchDocument.objects.filter(
+        translation_key=OuterRef("translation_key"), language=language
+    )
+    return queryset.filter(
+        not_a_page | Q(language=language) | (Q(language=original) & ~Exists(has_version))
+    )
+
+
+def search(query: str, user=None, language: str | None = None) -> models.QuerySet[SearchDocument]:
     """Documents containing every term of `query` that `user` may open, best first.
 
-    `user` None is an anonymous reader.
+    `user` None is an anonymous reader; `language` (default: the active one) decides which
+    version of a page is searched (`in_reader_language`).
     """
     terms = terms_of(query)
     if not terms:
         return SearchDocument.objects.none()
     queryset = visible_to(SearchDocument.objects.select_related("page"), user)
+    queryset = in_reader_language(queryset, language)
     rank = Value(0, output_field=IntegerField())
     for term in terms:
         queryset = queryset.filter(Q(folded_title__contains=term) | Q(folded_body__contains=term))
@@ -248,6 +337,8 @@ class Result:
     kind: str
     url: str
     snippet: SafeString
+    # BCP 47 tag when the result is in another language than the page around it (lang="…").
+    lang: str = ""
 
 
 def _highlight(text: str, terms: list[str]) -> SafeString:
@@ -284,15 +375,25 @@ def present(
     """Results ready for a template: in the reader's script, terms marked, URLs resolved in bulk."""
     terms = terms_of(query)
     urls = _urls_of(docs, request)
+    reader = localisation.content_language()
     return [
         Result(
             title=_highlight(to_script(doc.title, script), terms),
             kind=kind_label(doc.kind),
             url=urls.get((doc.content_type_id, doc.object_id), ""),
             snippet=_highlight(to_script(_snippet(doc.body, terms), script), terms),
+            lang=_lang_of(doc, reader),
         )
         for doc in docs
     ]
+
+
+def _lang_of(doc: SearchDocument, reader: str) -> str:
+    """lang="…" for a result whose words are in another language than the reader's."""
+    language = doc.language or localisation.default_language()
+    if language == reader:
+        return ""
+    return localisation.LANG_TAGS.get(language, language)
 
 
 def _urls_of(docs: list[SearchDocument], request) -> dict[tuple[int, int], str]:

@@ -9,9 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
 
 from . import records
 from .admin_viewsets import join_request_viewset, outbox_viewset, outgoing_mail_viewset
+from .models import FooterText
+
+# The footer's text, one per language: "Translate" in its menu makes the English one.
+register_snippet(FooterText)
 
 
 @hooks.register("register_admin_viewset")

@@ -15,16 +15,5 @@ class CoursesConfig(AppConfig):
         search.register(CoursePage, kind=_("Course"), fields=["summary", "outcomes", "body"])
         # Lessons are found by title and summary only: their body is for enrolled learners.
         search.register(LessonPage, kind=_("Lesson"), fields=["intro"])
-        search.register(
-            CaseStudyPage,
-            kind=_("Case study"),
-            fields=[
-                "merchant_name",
-                "city",
-                "summary",
-                "metrics",
-                "challenge",
-                "solution",
-                "results",
-            ],
-        )
+        # A case's words, all of them found by search, are the fields a translation changes.
+        search.register(CaseStudyPage, kind=_("Case study"), fields=CaseStudyPage.translated_fields)

@@ -25,6 +25,7 @@ class CaseStudyIndexPage(ReviewedPageMixin, Page):
     parent_page_types = ["academy.HomePage"]
     subpage_types = ["courses.CaseStudyPage"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    translated_fields = ("intro",)
     api_fields = [APIField("intro")]
 
     class Meta:
@@ -83,6 +84,16 @@ class CaseStudyPage(ReviewedPageMixin, Page):
 
     parent_page_types = ["courses.CaseStudyIndexPage"]
     subpage_types: list[str] = []
+    # Words an English version changes (academy/localisation.py): text only, never a record.
+    translated_fields = (
+        "merchant_name",
+        "city",
+        "summary",
+        "metrics",
+        "challenge",
+        "solution",
+        "results",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

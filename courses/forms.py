@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from academy.forms import OriginalWordsSelect
 from academy.models import GrowthStage, Industry
 
 from .choices import Language, Level
@@ -50,9 +51,9 @@ class CatalogueFilterForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False, widget=OriginalWordsSelect)
     product = forms.ChoiceField(label=_("Product"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=OriginalWordsSelect)
 
     def __init__(
         self,

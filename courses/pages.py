@@ -36,6 +36,7 @@ class CourseIndexPage(ReviewedPageMixin, RoutablePageMixin, Page):
     parent_page_types = ["academy.HomePage"]
     subpage_types = ["courses.CoursePage"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    translated_fields = ("intro",)
     api_fields = [APIField("intro")]
 
     class Meta:
@@ -104,6 +105,8 @@ class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    # Words an English version changes (academy/localisation.py): text only, never a record.
+    translated_fields = ("summary", "body", "outcomes")
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -211,6 +214,7 @@ class LessonPage(ReviewedPageMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    translated_fields = ("intro", "body")
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 
+from academy.localisation import originals, show_in_reader_language
 from academy.models import GrowthStage, Industry, Membership
 
 from .forms import CaseFilterForm, CatalogueFilterForm, KnowledgeCheckForm
@@ -176,6 +177,7 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
         request.GET.get("page")
     )
     courses = list(page_obj.object_list)
+    show_in_reader_language(courses)
     mark_learner_status(request.user, courses)
     show_paths = not filters and page_obj.number == 1
     paths = learning_paths(request.user) if show_paths else []
@@ -266,6 +268,7 @@ def course_page_context(course: CoursePage, request) -> dict:
     for prerequisite in prerequisites:
         prerequisite.is_done = prerequisite.pk in done
     url = course.get_url(request) if course.pk else None
+    show_in_reader_language([*lessons, *prerequisites])
     return {
         "course": course,
         "lessons": lessons,
@@ -416,6 +419,7 @@ def case_listing_context(index_page: CaseStudyIndexPage, request) -> dict:
     )
     page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     case_list = list(page_obj.object_list)
+    show_in_reader_language(case_list)
     for case in case_list:
         case.industry_display = by_id.get(case.industry_id)
     return {
@@ -435,7 +439,7 @@ def case_page_context(case: CaseStudyPage, request) -> dict:
     images = get_image_model().objects.prefetch_renditions(GALLERY_IMAGE, GALLERY_FULL)
     gallery = list(case.gallery_images.prefetch_related(Prefetch("image", queryset=images)).all())
     candidates = (
-        with_cover(CaseStudyPage.objects.live().public(), CARD_IMAGE)
+        with_cover(originals(CaseStudyPage.objects.live()).public(), CARD_IMAGE)
         .exclude(pk=case.pk)
         .select_related("industry")
         .prefetch_related("products")
@@ -459,12 +463,13 @@ def case_page_context(case: CaseStudyPage, request) -> dict:
         item.industry_display = item.industry
     products = list(case.products.all())
     courses = list(
-        CoursePage.objects.live()
+        originals(CoursePage.objects.live())
         .public()
         .filter(product__in=[p.pk for p in products])
         .select_related("product")
         .order_by("path")[:3]
     )
+    show_in_reader_language([*related, *courses])
     return {
         "industry": industry,
         "products": products,
@@ -520,7 +525,7 @@ def my_learning_context(user) -> dict:
     next_course = recommended_path.next_course if recommended_path else None
     if next_course is None:
         next_course = (
-            CoursePage.objects.live()
+            originals(CoursePage.objects.live())
             .public()
             .filter(growth_stage=stage)
             .exclude(pk__in=enrolled)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from academy.forms import OriginalWordsSelect
+
 from .models import EventKind, EventPage, Registration
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -49,7 +51,7 @@ class RegistrationForm(forms.Form):
 class EventFilterForm(forms.Form):
     """The listing's filters; they live in the URL (a GET form that needs no JavaScript)."""
 
-    city = forms.ChoiceField(label=_("City"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=OriginalWordsSelect)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *EventKind.choices]
     )

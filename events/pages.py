@@ -69,6 +69,7 @@ class EventIndexPage(RoutablePageMixin, Page):
     parent_page_types = ["academy.HomePage"]
     subpage_types = ["events.EventPage"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    translated_fields = ("intro",)
     api_fields = [APIField("intro")]
 
     class Meta:
@@ -285,6 +286,9 @@ class EventPage(RoutablePageMixin, Page):
     base_form_class = EventPageForm
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []
+    # Words an English version changes (academy/localisation.py): text only, never a record
+    # (times, seats and sign-ups stay the original's).
+    translated_fields = ("summary", "description", "agenda", "city", "venue", "address")
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),

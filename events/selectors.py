@@ -11,6 +11,8 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.localisation import originals, show_in_reader_language
+
 from . import services
 from .forms import EventFilterForm, RatingForm, RegistrationForm
 from .models import (
@@ -136,6 +138,7 @@ def listing_context(index: EventIndexPage, request, *, past: bool = False) -> di
     events = with_lecturers(with_seats(events)).order_by("-start" if past else "start", "pk")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     items = _annotate_availability(list(page.object_list), now)
+    show_in_reader_language(items)
     mine = _my_statuses(request.user, items)
     for event in items:
         event.my_registration = mine.get(event.pk)
@@ -156,7 +159,11 @@ def _has_filters(request) -> bool:
 def feed_events(now: datetime | None = None) -> QuerySet[EventPage]:
     """What the calendar subscription lists: everything from the last half year on."""
     now = now or timezone.now()
-    return EventPage.objects.live().filter(end__gte=now - timedelta(days=183)).order_by("start")
+    return (
+        originals(EventPage.objects.live())
+        .filter(end__gte=now - timedelta(days=183))
+        .order_by("start")
+    )
 
 
 # --- One event ----------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ def registration_for_owner(user, pk: int) -> Registration | None:
 def my_events_context(user) -> dict:
     """The user's registrations: what is coming (with the check-in QR) and what took place."""
     now = timezone.now()
-    index = EventIndexPage.objects.live().first()
+    index = originals(EventIndexPage.objects.live()).first()
     registrations = Registration.objects.filter(user_id=user.pk, event__live=True).select_related(
         "event"
     )
@@ -289,7 +296,7 @@ def check_in_events(now: datetime | None = None) -> QuerySet[EventPage]:
     then the coming ones, soonest first."""
     now = now or timezone.now()
     return with_seats(
-        EventPage.objects.live().filter(
+        originals(EventPage.objects.live()).filter(
             cancelled_at__isnull=True, end__gte=now - timedelta(hours=6)
         )
     ).order_by("start", "pk")[:30]

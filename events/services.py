@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from academy import batches, outbox, teaching
 from academy import mail as academy_mail
 from academy.errors import ActionRefused
+from academy.localisation import originals
 from academy.models import LecturerProfile, Membership, User
 
 from . import checkin, signals
@@ -821,7 +822,8 @@ def sessions_taught(
     lecturer: LecturerProfile, *, kind: str | None = None, now: datetime | None = None
 ) -> QuerySet[EventPage]:
     """Events `lecturer` was assigned to teach that took place (ended, not cancelled)."""
-    queryset = EventPage.objects.live().filter(
+    # The original only: an English version copies the lecturers but is the same session.
+    queryset = originals(EventPage.objects.live()).filter(
         lecturer_links__lecturer=lecturer,
         cancelled_at__isnull=True,
         end__lte=now or timezone.now(),

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.headers import permissions_policy
+from academy.localisation import originals
 from academy.models import LecturerProfile
 
 from . import ics, selectors, services
@@ -151,7 +152,9 @@ def register_by_slug(request, slug: str):
     served by Wagtail as any other page route would be.
     """
     events = list(
-        EventPage.objects.live().filter(slug=slug, url_path__endswith=f"/events/{slug}/")[:2]
+        originals(EventPage.objects.live()).filter(
+            slug=slug, url_path__endswith=f"/events/{slug}/"
+        )[:2]
     )
     if len(events) != 1 or _restricted(events[0]):
         from wagtail.views import serve

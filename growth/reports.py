@@ -57,6 +57,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from academy import exports
+from academy.localisation import originals
 from academy.models import GrowthStage, Industry, Provider
 from certification.models import Attempt, Certificate, Exam, Response
 from courses.models import CoursePage, Enrollment
@@ -232,7 +233,8 @@ class LearningReport(AcademyReport):
             .order_by("-n", "last_lesson_id")
         )
         courses = list(
-            CoursePage.objects.annotate(
+            originals(CoursePage.objects)
+            .annotate(
                 enrolments=Count("enrollments", filter=scope),
                 started=Count(
                     "enrollments",
@@ -558,7 +560,7 @@ class EventsReport(AcademyReport):
     export_headings = {c.name: c.label for c in columns}
 
     def get_queryset(self):
-        events = EventPage.objects.filter(self.dated("start"), live=True)
+        events = originals(EventPage.objects).filter(self.dated("start"), live=True)
         values = self.filter_values
         if "city" in values:
             events = events.filter(city=values["city"])

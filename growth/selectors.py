@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy.localisation import originals
 from academy.models import GrowthStage, Industry, Membership, Provider
 from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
@@ -131,7 +132,7 @@ def benchmark_cases(provider: Provider, stage: str, limit: int = 3) -> list[Case
     if not industries:
         return []
     cases = (
-        CaseStudyPage.objects.live()
+        originals(CaseStudyPage.objects.live())
         .public()
         .filter(industry_id__in=industries)
         .exclude(provider_id=provider.pk)
@@ -157,7 +158,7 @@ def events_for_gaps(provider: Provider, keywords: list[str], limit: int = 3) -> 
     for word in keywords:
         match |= Q(title__icontains=word) | Q(summary__icontains=word)
     events = (
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .public()
         .filter(match, start__gte=timezone.now(), cancelled_at__isnull=True)
         .annotate(
@@ -175,7 +176,10 @@ def events_for_gaps(provider: Provider, keywords: list[str], limit: int = 3) -> 
 def stage_courses(stage: str, limit: int = 5) -> list[CoursePage]:
     """Courses for a stage that has no learning path yet."""
     return list(
-        CoursePage.objects.live().public().filter(growth_stage=stage).order_by("path")[:limit]
+        originals(CoursePage.objects.live())
+        .public()
+        .filter(growth_stage=stage)
+        .order_by("path")[:limit]
     )
 
 

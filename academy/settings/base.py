@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -268,10 +270,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
-# Content is written once (Simplified Chinese) and shown in the reader's script by OpenCC;
-# the UI around it speaks all three languages. Page URLs keep the reader's language prefix.
-WAGTAIL_I18N_ENABLED = False
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Content is written in Simplified Chinese and may have an English version (Wagtail's
+# localisation, edited with wagtail.contrib.simple_translation: docs/languages.md). Traditional
+# Chinese is not a content language: /zh-hant/ readers get the Simplified pages converted to their
+# script by OpenCC, so one text serves both scripts. Wagtail maps zh-hant to the zh-hans locale
+# (get_supported_content_language_variant) and links those pages under /zh-hant/.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # --- Static and media ----------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
+from academy import localisation
 from academy.script import AS_WRITTEN
 from academy.script import as_written as mark_as_written
 
@@ -69,15 +71,6 @@ def language_links(context) -> list[dict]:
     return links
 
 
-@register.filter(is_safe=True)
-def reader_script(value):
-    """Deprecated no-op: pages are converted as a whole at the response (academy.script).
-
-    Kept only so templates written before the boundary moved still load; don't use it.
-    """
-    return value
-
-
 @register.simple_tag
 def as_written(value) -> str:
     """A person's own name as they typed it, never converted to the reader's script.
@@ -126,10 +119,51 @@ def clauses(value, autoescape=True):
     return mark_safe("".join(f'<span class="clause">{p}</span>' for p in parts))
 
 
+@register.simple_tag(takes_context=True)
+def content_lang(context, item=None) -> str:
+    """` lang="zh-Hans"` on content shown in Chinese to a reader of English (screen readers).
+
+    `item` is the page (or translatable snippet) whose words the element holds; without one, the
+    page being served; "original" for words that are never translated (names of industries,
+    products, people). Pages shown in the reader's language (academy/localisation.py) get nothing.
+    """
+    if localisation.reads_original():
+        return ""
+    if item is None:
+        item = context.get("page")
+    if localisation.shown_in_reader_language(item):
+        return ""
+    return mark_safe(f' lang="{localisation.LANG_TAGS[localisation.default_language()]}"')
+
+
+@register.simple_tag(takes_context=True)
+def shown_in_original_language(context, item=None) -> bool:
+    """Whether a reader of another language gets `item` (default: the page) in the original."""
+    if localisation.reads_original():
+        return False
+    item = context.get("page") if item is None else item
+    return isinstance(item, Page) and not localisation.shown_in_reader_language(item)
+
+
+@register.filter
+def in_reader_language(pages):
+    """Pages (one or a list) with their words in the reader's language where they have them."""
+    if pages is None or pages == "":
+        return pages
+    if isinstance(pages, Page):
+        localisation.show_in_reader_language([pages])
+        return pages
+    pages = list(pages)
+    localisation.show_in_reader_language(pages)
+    return pages
+
+
 @register.simple_tag
-def content_lang() -> str:
-    """` lang="zh"` on content written in Chinese when the reader's UI is English (screen readers)."""
-    return mark_safe(' lang="zh"') if translation.get_language() == "en" else ""
+def footer_text():
+    """The footer's text in the reader's language, else the original's (academy.FooterText)."""
+    from academy.models import FooterText
+
+    return FooterText.for_reader()
 
 
 # My academy's own sections; a registered section (academy.sections) with one of these keys

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from academy.localisation import originals
 from academy.models import LecturerProfile
 from events.models import EventPage
 
@@ -96,7 +97,7 @@ def lecturer_profile(request, pk: int):
     if lecturer is None:
         raise Http404
     upcoming = (
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .filter(
             lecturer_links__lecturer=lecturer, start__gte=timezone.now(), cancelled_at__isnull=True
         )

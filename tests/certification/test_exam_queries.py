@@ -61,8 +61,8 @@ def test_attempt_page_and_answer_post_are_constant(size, client, django_assert_m
     user = UserFactory()
     client.force_login(user)
     attempt, _ = services.start(user, exam)
-    # The site shell (session, user, site, settings) costs 6 of these.
-    with django_assert_max_num_queries(10):
+    # The site shell (session, user, site, settings, footer text) costs 7 of these.
+    with django_assert_max_num_queries(11):
         assert client.get(f"/exams/attempts/{attempt.pk}/").status_code == 200
     r = attempt.responses.get(position=0)
     # session, user, then the locked attempt (with its exam), its responses, one UPDATE.

@@ -135,11 +135,13 @@ def test_case_filters_include_sub_industries(client, cases, query, expected):
 
 def test_case_filter_lists_industries_as_a_tree_and_the_cities_in_use(client, cases):
     html = client.get("/en/cases/").content.decode()
-    assert '<option value="tea-drinks">\u3000茶饮</option>' in html
-    assert '<option value="milk-tea">\u3000\u3000奶茶</option>' in html
+    # Names written in Chinese only are marked so for screen readers on /en/ (issue 14.4).
+    assert '<option value="tea-drinks" lang="zh-Hans">\u3000茶饮</option>' in html
+    assert '<option value="milk-tea" lang="zh-Hans">\u3000\u3000奶茶</option>' in html
     for city in ("杭州", "上海", "香港"):
-        assert f'<option value="{city}">{city}</option>' in html
-    assert html.count('<option value="上海">') == 1
+        assert f'<option value="{city}" lang="zh-Hans">{city}</option>' in html
+    assert html.count('<option value="上海"') == 1
+    assert '<option value="" selected>All industries</option>' in html
 
 
 def test_cases_are_found_by_the_chinese_aware_search(cases):

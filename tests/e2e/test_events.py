@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from academy.localisation import originals
 from academy.models import HomePage
 from events import demo
 from events.models import Registration
@@ -22,7 +23,7 @@ SESSION = "brand-mall-session-shenzhen"
 @pytest.fixture
 def demo_events(demo_academy):
     """The demo academy with its events (seed_demo seeds them too once it calls events.demo)."""
-    demo.seed(HomePage.objects.get(), StringIO())
+    demo.seed(originals(HomePage.objects).get(), StringIO())
     mail.outbox.clear()
     return demo_academy
 

@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from academy.localisation import originals
 from academy.models import HomePage
 from courses import demo
 from courses.demo_courses import PAYMENTS_ONBOARDING
@@ -18,7 +19,7 @@ SERIOUS = {"serious", "critical"}
 @pytest.fixture
 def academy(demo_academy):
     """The demo academy with its courses and cases (seed_demo may already have added them)."""
-    demo.seed(HomePage.objects.get())
+    demo.seed(originals(HomePage.objects).get())
     return demo_academy
 
 

@@ -115,6 +115,10 @@ PUBLIC_PAGES = [
     "/en/",
     "/zh-hant/",
     "/about/",
+    # English readers: a page with an English version, and one in Chinese only (note, lang).
+    "/en/cases/tea-chain-ordering-hangzhou/",
+    "/en/courses/wechat-pay-merchant-onboarding/",
+    "/en/search/?query=tea",
     "/search/?query=餐饮",
     "/search/?query=区块链",
     "/accounts/login/",

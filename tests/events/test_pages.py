@@ -92,7 +92,9 @@ def test_listing_query_count_does_not_grow_with_events(
     # Site, routing, session, user, permissions and site settings take 14 of these; the listing's
     # own (cities, months, count, page, lecturers, the user's registrations) stay the same for
     # 10 events or 300.
-    with django_assert_max_num_queries(22):
+    # +3 on /en/: the reader's locale, the home page's version in it (Wagtail's routing) and
+    # the English versions of the listed events (academy/localisation.py).
+    with django_assert_max_num_queries(25):
         response = client.get("/events/")
     assert response.status_code == 200
     assert len(response.context["events"]) == min(count, 12)

@@ -109,11 +109,12 @@ def _build_world() -> World:
 
 
 def _signup_event():
+    from academy.localisation import originals
     from events.models import EventIndexPage
     from tests.events.factories import make_event
 
     return make_event(
-        EventIndexPage.objects.get(),
+        originals(EventIndexPage.objects).get(),
         title="模糊测试工作坊",
         slug="fuzz-workshop",
         capacity=1,

@@ -10,10 +10,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from academy import roles, services
+from academy import demo_english, roles, services
 from academy.models import (
+    FooterText,
     GrowthStage,
     HomePage,
     Industry,
@@ -131,12 +132,8 @@ HOME = {
     "title": "服务商学院",
     "hero_eyebrow": "服务商学院 · Provider Academy",
     "hero_title": "和 8,200 家服务商一起，把小程序生意做大",
-    "hero_title_en": "Grow your mini-program business with 8,200 fellow providers",
     "hero_intro": "系统学习平台产品与接入规范，参考同行业标杆案例，参加城市线下工作坊，"
     "并通过讲师认证证明你的专业能力。",
-    "hero_intro_en": "Learn the platform's products and integration rules, study benchmark cases "
-    "from your industry, meet peers at city workshops, and prove your expertise "
-    "as a certified lecturer.",
 }
 STATS = [("8,200+", "服务商"), ("630,000", "小程序"), ("150+", "覆盖行业"), ("4", "成长方向")]
 OFFERS = [
@@ -262,8 +259,10 @@ class Command(BaseCommand):
         certification_demo_exams.seed(self.stdout)
         # Certification next: it reads course completions, sessions taught and ratings.
         certification_demo.seed(home, self.stdout)
-        # Growth last: it reads everything seeded above.
+        # Growth next: it reads everything seeded above.
         growth_demo.seed(home, self.stdout)
+        # English versions last, of pages the steps above made (academy/demo_english.py).
+        demo_english.seed(self.stdout)
 
     def seed_home(self) -> HomePage:
         home = HomePage.objects.first()
@@ -320,11 +319,13 @@ class Command(BaseCommand):
         settings = SiteSettings.for_site(site)
         if not settings.contact_email:
             settings.contact_email = "academy@example.com"
-            settings.footer_note = (
-                "<p>服务商学院由平台生态团队运营，面向所有已入驻的服务商免费开放。</p>"
-            )
             settings.icp_number = "沪ICP备00000000号-1（演示）"
             settings.save()
+        if not FooterText.objects.filter(locale=Locale.get_default()).exists():
+            FooterText.objects.create(
+                locale=Locale.get_default(),
+                body="<p>服务商学院由平台生态团队运营，面向所有已入驻的服务商免费开放。</p>",
+            )
 
     def seed_providers(self) -> dict[str, Provider]:
         industries = {i.slug: i for i in Industry.objects.all()}
