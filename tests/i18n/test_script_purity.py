@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client
 from wagtail.models import Page
 
+from academy.localisation import originals
 from tests.i18n.purity import page_impurities
 
 PREFIX = {"zh-hans": "", "zh-hant": "/zh-hant", "en": "/en"}
@@ -33,7 +34,8 @@ def demo(django_db_setup, django_db_blocker):
         ).first()
         pages = [
             page.url
-            for page in Page.objects.live().filter(depth__gt=1).specific()
+            # English versions are the same pages, reached under /en/ by the original's path.
+            for page in originals(Page.objects.live().filter(depth__gt=1)).specific()
             if page.url and not page.get_view_restrictions().exists()
         ]
         yield {
@@ -117,7 +119,9 @@ def test_every_page_reads_in_the_readers_chinese_script(demo, language):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=False, reason="English content lands with the english branch")
+@pytest.mark.xfail(
+    strict=False, reason="Chinese data on /en/ not yet marked lang=zh-Hans everywhere"
+)
 def test_every_english_page_has_no_chinese_outside_marked_content(demo):
     assert _all_pages(demo, "en") == {}
 
