@@ -152,7 +152,7 @@ def test_footer_text_in_the_readers_language(client, home_page, english):
     assert "ecosystem team.</p></div>" in html
     assert 'class="footer-note">' in html
     assert "由平台生态团队运营" in client.get("/").content.decode()
-    assert "由平臺生態團隊運營" in client.get("/zh-hant/").content.decode()
+    assert "由平台生態團隊運營" in client.get("/zh-hant/").content.decode()
 
 
 def test_editors_can_translate_a_page_in_the_admin(admin_client, home_page, guide, english):

@@ -125,7 +125,7 @@ def _certificate() -> Certificate:
 def certificate_issued() -> Mail:
     certificate = _certificate()
     return Mail(
-        certification_tasks.publish_certificate,
+        certification_tasks.email_certificate,
         (certificate.pk,),
         "holder@example.com",
         lambda: Certificate.objects.get(pk=certificate.pk).emailed_at is not None,
