@@ -143,7 +143,8 @@ _TOKEN = re.compile(
 )
 # Raw-text and form elements: their contents are code or what a person is typing.
 _RAW = {"script", "style", "textarea", "template"}
-_VOID = {
+# HTML's void elements: no end tag, so they open no scope for `lang`.
+VOID_ELEMENTS = {
     "area",
     "base",
     "br",
@@ -229,7 +230,7 @@ def convert_html(html: str, script: str | None) -> str:
             out.append(html[position:stop])
             position = stop
             continue
-        if name in _VOID or tag.endswith("/>"):
+        if name in VOID_ELEMENTS or tag.endswith("/>"):
             continue
         if lang or tag_protected != protected:
             scopes.append([name, tag_script, tag_protected, 0])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from academy.script import HANS, HANT, script_of_language, to_script
+from academy.script import HANS, HANT, VOID_ELEMENTS, script_of_language, to_script
 
 # Characters correct in both scripts that OpenCC changes by the context it guesses: s2tw turns
 # 台 into 臺, 里 into 裡, 后 into 後, 了 into 瞭, 面 into 麵; t2s turns 乾, 著, 瞭 into 干, 着, 了.
@@ -31,22 +31,6 @@ ALLOWED = {
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _SKIP = {"script", "style", "textarea", "template", "noscript"}
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "param",
-    "source",
-    "track",
-    "wbr",
-}
 
 
 class _Text(HTMLParser):
@@ -59,7 +43,7 @@ class _Text(HTMLParser):
         return self.stack[-1][1:] if self.stack else (None, False)
 
     def handle_starttag(self, tag, attrs):
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             return
         lang, skipped = self._state()
         attributes = dict(attrs)
