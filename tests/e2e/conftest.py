@@ -47,6 +47,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in shared-cache memory.
+
+    live_server answers from several threads while the page autosaves: in shared-cache memory
+    two writers fail at once ("database table is locked", no busy wait); in a file the second
+    waits for the first, as on any real deployment."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e") / "db.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(playwright, django_db_setup):
     """Create the test database after Playwright has started its event loop in this thread.
 
