@@ -18,10 +18,13 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from academy import localisation
-from academy.script import AS_WRITTEN
+from academy.script import AS_WRITTEN, HANS, HANT, written_in
 from academy.script import as_written as mark_as_written
 
 register = template.Library()
+
+# Han characters (the basic and extension blocks, compatibility ideographs).
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
 def _language_codes() -> list[str]:
@@ -134,6 +137,19 @@ def content_lang(context, item=None) -> str:
     if localisation.shown_in_reader_language(item):
         return ""
     return mark_safe(f' lang="{localisation.LANG_TAGS[localisation.default_language()]}"')
+
+
+@register.simple_tag
+def typed_lang(text) -> str:
+    """` lang="…"` on text a reader typed (a search query) when it is Chinese on a page in another
+    language: the script it is recognisably written in, else plain `zh`, which academy.script
+    leaves as written, so the echo is never converted away from what the reader typed."""
+    text = "" if text is None else str(text)
+    if localisation.reads_original() or not CJK.search(text):
+        return ""
+    script = written_in(text)
+    tag = {HANS: "zh-Hans", HANT: "zh-Hant"}.get(script, "zh")
+    return mark_safe(f' lang="{tag}"')
 
 
 @register.simple_tag(takes_context=True)

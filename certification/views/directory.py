@@ -8,16 +8,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from academy.localisation import originals
+from academy.localisation import LANG_TAGS, default_language, originals, reads_original
 from academy.models import LecturerProfile
 from events.models import EventPage
 
 from ..models import Certificate, Programme
 
 
+class OriginalNamesSelect(forms.Select):
+    """A select of names that exist only in the original language (programme titles): each option
+    says so with `lang`, for screen readers and academy.script, on pages in another language."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value and not reads_original():
+            option["attrs"]["lang"] = LANG_TAGS[default_language()]
+        return option
+
+
 class DirectoryFilter(forms.Form):
     city = forms.CharField(label=_("City"), required=False, max_length=40)
-    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=OriginalNamesSelect)
     topic = forms.CharField(label=_("Topic"), required=False, max_length=60)
 
     def __init__(self, *args, **kwargs):

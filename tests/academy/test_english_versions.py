@@ -65,6 +65,26 @@ def test_en_without_english_version_shows_the_original_with_a_note(client, home_
     assert "本页面仅提供中文版本" not in client.get("/guide/").content.decode()
 
 
+def test_the_title_of_a_page_says_its_language(client, home_page, guide, english):
+    # <title> cannot hold a <span>: the element itself carries the page's content language.
+    assert '<title lang="zh-Hans">餐饮行业服务商指南' in client.get("/en/guide/").content.decode()
+    assert "<title>餐饮行业服务商指南" in client.get("/guide/").content.decode()
+    translate_page(guide, english, {"title": "A guide for catering providers"})
+    assert "<title>A guide for catering providers" in client.get("/en/guide/").content.decode()
+
+
+def test_a_chinese_search_query_is_marked_in_the_script_typed(client, home_page):
+    html = client.get("/en/search/", {"query": "餐飲"}).content.decode()
+    # Marked Traditional, as typed, so the reader's own query is not converted.
+    assert '<title lang="zh-Hant">“餐飲”' in html
+    assert (
+        '<title lang="zh">“小程序”'
+        in client.get("/en/search/", {"query": "小程序"}).content.decode()
+    )
+    assert "<title>“shop”" in client.get("/en/search/", {"query": "shop"}).content.decode()
+    assert "<title>" in client.get("/zh-hant/search/", {"query": "餐飲"}).content.decode()
+
+
 def test_an_english_version_under_an_untranslated_parent_is_still_found(
     client, home_page, guide, english
 ):

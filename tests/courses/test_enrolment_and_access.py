@@ -137,3 +137,18 @@ def test_a_second_provider_member_can_enrol_too(course):
     user = MembershipFactory().user
     enrollment, created = services.enrol(user, course)
     assert created and enrollment.user == user
+
+
+def test_a_lesson_title_names_its_course_only_in_the_same_language(client, course, lessons):
+    from wagtail.models import Locale
+
+    from academy.demo_english import translate_page
+
+    # <title> holds one language (its lang): an English lesson title drops the Chinese course's.
+    html = client.get(en(lessons[0])).content.decode()
+    assert '<title lang="zh-Hans">认识小程序 · 小程序电商入门 · ' in html
+    translate_page(
+        lessons[0], Locale.objects.get(language_code="en"), {"title": "Meet mini programs"}
+    )
+    html = client.get(en(lessons[0])).content.decode()
+    assert "<title>Meet mini programs · Provider Academy</title>" in html

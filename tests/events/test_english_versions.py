@@ -39,3 +39,9 @@ def test_the_english_version_is_not_a_second_event(client, english_event):
     listing = client.get("/en/events/").content.decode()
     assert listing.count(f'href="/en/events/{event.slug}/"') == 1
     assert "Payments workshop" in listing
+
+
+def test_titles_say_the_language_of_their_words(client, index):
+    # The index's own title is Chinese; "Past events" is the academy's English.
+    assert '<title lang="zh-Hans">' in client.get("/en/events/").content.decode()
+    assert "<title>Past events · " in client.get("/en/events/archive/").content.decode()

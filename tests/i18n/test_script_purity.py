@@ -119,9 +119,6 @@ def test_every_page_reads_in_the_readers_chinese_script(demo, language):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=False, reason="Chinese data on /en/ not yet marked lang=zh-Hans everywhere"
-)
 def test_every_english_page_has_no_chinese_outside_marked_content(demo):
     assert _all_pages(demo, "en") == {}
 
