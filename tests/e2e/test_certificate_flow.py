@@ -13,7 +13,8 @@ from tests.e2e.helpers import log_in, serious_axe_problems
 
 pytestmark = pytest.mark.e2e
 
-PROGRAMME = "認證講師 · 小程序電商"
+# Stored in Traditional; /en/ marks it lang="zh-Hans", so it reads in Simplified there.
+PROGRAMME = "认证讲师 · 小程序电商"
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ def test_public_and_member_pages_raise_no_csp_violation(page: Page, demo_academy
     page.context.clear_cookies()
     log_in(page, base, "lecturer@example.com")
     page.goto(base + "/en/exams/")
-    page.locator("main a[href*='/exams/']").filter(has_text="認證講師筆試").first.click()
+    page.locator("main a[href*='/exams/']").filter(has_text="认证讲师笔试").first.click()
     page.get_by_role("button", name="Start the exam").click()
     attempt = Attempt.objects.get(user__email="lecturer@example.com", state="in_progress")
     response = Response.objects.get(attempt=attempt, position=0)

@@ -11,7 +11,8 @@ from tests.e2e.helpers import log_in, serious_axe_problems
 
 pytestmark = pytest.mark.e2e
 
-EXAM_TITLE = "認證講師筆試 · 小程序電商"
+# Stored in Traditional; /en/ marks it lang="zh-Hans", so it reads in Simplified there.
+EXAM_TITLE = "认证讲师笔试 · 小程序电商"
 
 
 def answer_current_question(page: Page, attempt: Attempt, number: int) -> None:
