@@ -34,7 +34,7 @@ from .models import (
     company_name_key,
 )
 from .script import render_text
-from .templatetags.academy_tags import path_in_language
+from .site_url import absolute_url, site_url
 
 DECLINE_REASON_MAX = 500
 # A declined person may ask the same company again after this long, and ask any one company at
@@ -324,10 +324,6 @@ def withdraw_join_request(user: User, request_id: int) -> JoinRequest:
 # --- E-mail -----------------------------------------------------------------------------------
 
 
-def _site_url(path: str, language: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path_in_language(path, language)
-
-
 def _mail_language(language: str | None) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -365,7 +361,7 @@ def send_join_request_notice(request_id: int) -> bool:
         language = settings.LANGUAGE_CODE
         context = {
             "join_request": join_request,
-            "team_url": _site_url("/my-academy/team/", language),
+            "team_url": absolute_url("/my-academy/team/", language),
         }
         return [
             _message("join_request", {**context, "admin": m.user}, language, m.user.email)
@@ -408,7 +404,7 @@ def send_join_decision(request_id: int) -> bool:
         context = {
             "join_request": join_request,
             "user": join_request.user,
-            "my_academy_url": _site_url("/my-academy/", language),
+            "my_academy_url": absolute_url("/my-academy/", language),
         }
         return _message(template, context, language, join_request.user.email)
 
@@ -444,7 +440,7 @@ def send_welcome_email(user_id: int, language: str | None = None) -> bool:
                 )
                 .select_related("provider")
                 .first(),
-                "site_url": settings.WAGTAILADMIN_BASE_URL + prefix,
+                "site_url": site_url() + prefix,
             }
             subject = render_text("academy/email/welcome_subject.txt", context, language).strip()
             body = render_text("academy/email/welcome_message.txt", context, language)

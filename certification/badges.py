@@ -18,13 +18,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from jwcrypto import jwk, jws
 from jwcrypto.common import json_encode
 
 from academy.script import HANS, HANT, script_of_language, to_script
+from academy.site_url import reverse_absolute, site_url
 
 from .models import Certificate, StatusList
 from .services import credential_status
@@ -42,9 +41,7 @@ MEDIA_TYPE = "application/vc+jwt"
 
 
 def _absolute(name: str, *args) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse(name, args=args)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return reverse_absolute(name, *args)
 
 
 @lru_cache(maxsize=4)
@@ -104,7 +101,7 @@ def issuer_profile() -> dict:
         "id": _absolute("verify_issuer"),
         "type": ["Profile"],
         "name": ISSUER_NAME,
-        "url": settings.WAGTAILADMIN_BASE_URL,
+        "url": site_url(),
     }
 
 

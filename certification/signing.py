@@ -22,6 +22,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from academy.site_url import site_url
+
 FIELD_NAME = "AcademySignature"
 # Room for the CMS of an ECDSA or RSA-3072 signer plus its chain; hex doubles it in the file.
 BYTES_RESERVED = 8192
@@ -114,7 +116,7 @@ def _sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or "Certificate issued by Provider Academy",
-        location=location or settings.WAGTAILADMIN_BASE_URL,
+        location=location or site_url(),
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     output = BytesIO()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,18 +16,15 @@ from django.utils.html import strip_tags
 from icalendar import Calendar, Event, Timezone, vText
 
 from academy.script import for_language
+from academy.site_url import absolute_url, site_host
 
 from .models import EventPage
 
 PRODID = "-//Provider Academy//Events//ZH"
 
 
-def _site_host() -> str:
-    return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "provider-academy"
-
-
 def uid_for(event: EventPage) -> str:
-    return f"event-{event.pk}@{_site_host()}"
+    return f"event-{event.pk}@{site_host()}"
 
 
 def _sequence(event: EventPage) -> int:
@@ -44,7 +40,7 @@ def event_url(event: EventPage) -> str:
     path = event.get_url() or ""
     if path.startswith("http"):
         return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def vevent(event: EventPage, *, now: datetime | None = None, language: str | None = None) -> Event:

@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from academy.script import render_text
-from academy.templatetags.academy_tags import path_in_language
+from academy.site_url import absolute_url
 
 from . import ics, services
 from .models import Notification, Registration
@@ -23,10 +23,6 @@ WITH_CALENDAR = {
     Notification.Kind.CHANGED,
     Notification.Kind.EVENT_CANCELLED,
 }
-
-
-def site_url(path: str, language: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path_in_language(path, language)
 
 
 def ticket_path(registration: Registration) -> str:
@@ -45,9 +41,9 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
             "event": event,
             "user": registration.user,
             "kind": kind,
-            "event_url": site_url(event.get_url() or "/events/", language),
-            "ticket_url": site_url(ticket_path(registration), language),
-            "my_academy_url": site_url("/my-academy/", language),
+            "event_url": absolute_url(event.get_url() or "/events/", language),
+            "ticket_url": absolute_url(ticket_path(registration), language),
+            "my_academy_url": absolute_url("/my-academy/", language),
             "position": services.waitlist_position(registration),
         }
         subject = render_text(f"events/email/{kind}_subject.txt", context, language)

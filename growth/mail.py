@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from academy import mail
 from academy.script import render_text
+from academy.site_url import absolute_url
 
 from .models import Invitation
 
 
 def invitation_url(invitation: Invitation) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("growth:join", args=[invitation.token])
+    return absolute_url(reverse("growth:join", args=[invitation.token]))
 
 
 def send_invitation(invitation_id: int) -> bool:

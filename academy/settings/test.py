@@ -19,7 +19,7 @@ STORAGES = {
 # Tests that need a real worker start one themselves (tests/academy/test_celery_worker.py);
 # every other test runs tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 # Serve static files from the apps (no collectstatic) for live_server browser tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy import batches, mail, outbox
@@ -27,6 +27,7 @@ from academy.errors import ActionRefused
 from academy.models import LecturerProfile
 from academy.script import render_text
 from academy.services import profile_language
+from academy.site_url import absolute_url, reverse_absolute
 
 from .. import pdf, signing
 from ..models import AuditEntry, BulkIssue, Certificate, CertificateSettings, Programme
@@ -82,9 +83,7 @@ def _add_months(value: datetime, months: int) -> datetime:
 
 def verify_url(serial: str) -> str:
     """The public verification URL printed on the certificate (default language, no prefix)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("verify_certificate", args=[serial])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return reverse_absolute("verify_certificate", serial)
 
 
 def certificate_name(holder, supplied: str = "") -> str:
@@ -717,8 +716,9 @@ def send_expiry_reminder(certificate_id: int, days: int) -> bool:
         context = {
             "certificate": certificate,
             "days": days,
-            "programme_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("programme_detail", args=[certificate.programme.slug]),
+            "programme_url": absolute_url(
+                reverse("programme_detail", args=[certificate.programme.slug])
+            ),
         }
         language = certificate.language
         subject = render_text(
