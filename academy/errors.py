@@ -1,17 +1,57 @@
-"""The one base for refusals of a business rule, so every app's views turn them into a 4xx the
-same way: `message` says why in the reader's words, `status` is the HTTP status to answer with."""
+"""The one base for the academy's refusals, and the one place that turns them into responses.
+
+Every app's errors derive from `AcademyError`: `message` says why in the reader's words, `status`
+is the HTTP status to answer with. Views that want a form-specific answer catch them (and show
+the message beside the form); anything they let through reaches `AcademyErrorMiddleware`, which
+answers with a message page, or JSON for `Accept: application/json`, never a 500.
+"""
+
+from django.http import HttpRequest, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 
-class ActionRefused(Exception):
-    """A rule refused the action; never a 500."""
+class AcademyError(Exception):
+    """A rule of the academy said no."""
 
-    status = 409
+    status = 400
+    default_message = _("This is not possible.")
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str = "", status: int | None = None):
         super().__init__(message)
-        self.message = message
+        self.message = message or self.default_message
         if status is not None:
             self.status = status
 
     def __str__(self):
         return str(self.message)
+
+
+class ActionRefused(AcademyError):
+    """The state of things refused the action (already done, full, not yours to change…)."""
+
+    status = 409
+
+
+def error_response(request: HttpRequest, error: AcademyError):
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": str(error.message)}, status=error.status)
+    return TemplateResponse(
+        request,
+        "refused.html",
+        {"message": error.message, "status": error.status},
+        status=error.status,
+    )
+
+
+class AcademyErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, AcademyError):
+            return error_response(request, exception)
+        return None

@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from academy.errors import AcademyError
+
 from .grading import Answers, CheckResult, grade, to_stored
 from .models import CoursePage, CoursePrerequisite, Enrollment, LessonPage, LessonProgress
 from .signals import course_completed
@@ -25,10 +27,8 @@ from .signals import course_completed
 # --- Domain errors (views turn them into a message and a 4xx) ----------------------------------
 
 
-class LearningError(Exception):
-    """A rule of the academy said no; `status` is the HTTP status a view answers with."""
-
-    status = 400
+class LearningError(AcademyError):
+    """A learning rule said no (course not open, prerequisite missing…)."""
 
 
 class CourseNotOpen(LearningError):

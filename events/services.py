@@ -28,6 +28,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from academy import batches, outbox, teaching
 from academy import mail as academy_mail
@@ -54,18 +55,14 @@ Attendance = Registration.Attendance
 # --- Errors: a rule said no. Views show the message with the status. ---------------------------
 
 
-class EventError(Exception):
-    """A rule of the events app refused the action; `message` says why, in the reader's words."""
+class EventError(ActionRefused):
+    """A rule of the events app refused the action; `registration` is the one it concerns."""
 
-    status = 409
+    default_message = gettext_lazy("This is not possible for this event.")
 
     def __init__(self, message: str = "", *, registration: Registration | None = None):
         super().__init__(message)
-        self.message = message or _("This is not possible for this event.")
         self.registration = registration
-
-    def __str__(self):
-        return str(self.message)
 
 
 class SignupNotOpen(EventError):
@@ -116,7 +113,7 @@ class InvalidInput(EventError):
     status = 400
 
 
-class NotAuthorisedToTeach(EventError, ActionRefused):
+class NotAuthorisedToTeach(EventError):
     status = 403
 
 

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "academy.middleware.RefuseShortForwardedForMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "academy.locks.BusyMiddleware",
+    "academy.errors.AcademyErrorMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"

@@ -30,8 +30,10 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from academy import batches
+from academy.errors import ActionRefused
 
 from .. import signals
 from ..models import REVIEW_ORDER, Attempt, Exam, ExamOverride, Question, Response
@@ -48,17 +50,10 @@ GRACE = timedelta(seconds=getattr(settings, "EXAM_DEADLINE_GRACE_SECONDS", 5))
 # --- Errors ------------------------------------------------------------------------------------
 
 
-class ExamError(Exception):
-    """A rule said no; `message` says why in the candidate's words, `status` is the HTTP code."""
+class ExamError(ActionRefused):
+    """An exam rule said no (not open, out of attempts, time is up…)."""
 
-    status = 409
-
-    def __init__(self, message: str = ""):
-        super().__init__(message)
-        self.message = message or _("This is not possible for this exam.")
-
-    def __str__(self):
-        return str(self.message)
+    default_message = gettext_lazy("This is not possible for this exam.")
 
 
 class ExamNotOpen(ExamError):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy import batches, mail, outbox
-from academy.errors import ActionRefused
+from academy.errors import AcademyError, ActionRefused
 from academy.models import LecturerProfile
 from academy.script import render_text
 from academy.services import profile_language
@@ -40,8 +40,8 @@ Origin = Certificate.Origin
 REMINDER_DAYS = (60, 30, 7)
 
 
-class IssuingError(Exception):
-    status = 400
+class IssuingError(AcademyError):
+    """Issuing refused: requirements not met, a reason or a name missing…"""
 
 
 class RequirementsNotMet(IssuingError):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from academy import batches, outbox
+from academy.errors import AcademyError
 from academy.models import LecturerProfile
 from courses import services as courses_services
 from events import services as events_services
@@ -33,8 +34,8 @@ from .exams import exam_pass
 Kind = Requirement.Kind
 
 
-class ProgrammeError(Exception):
-    status = 400
+class ProgrammeError(AcademyError):
+    """A programme rule said no (applying when it is not allowed…)."""
 
 
 class ApplicationNotAllowed(ProgrammeError):
