@@ -75,13 +75,11 @@ def _media_root() -> Path | None:
 
 
 def _output_path(output: Path | None) -> Path:
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    name = f"academy-backup-{stamp}.tar"
-    if output is None:
-        output = Path(settings.BACKUP_DIR)
+    """`output` names the archive when it ends in .tar/.tar.gz/.tgz, else the folder for it."""
+    output = Path(output or settings.BACKUP_DIR)
+    if not output.name.endswith((".tar", ".tar.gz", ".tgz")):
         output.mkdir(parents=True, exist_ok=True)
-    if output.is_dir():
-        return output / name
+        output = output / f"academy-backup-{timezone.now():%Y%m%dT%H%M%SZ}.tar"
     if output.exists():
         raise BackupError(f"{output} exists; backups never overwrite one another.")
     output.parent.mkdir(parents=True, exist_ok=True)

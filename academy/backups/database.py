@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -143,11 +144,29 @@ def _quote_sqlite(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# sqlite3's backup() retries a locked database forever: give up after this long instead.
+SQLITE_LOCK_PATIENCE = 60
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
+def _patient(seconds: float):
+    deadline = time.monotonic() + seconds
+
+    def progress(status, remaining, total):
+        if status in (SQLITE_BUSY, SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(
+                f"The SQLite database stayed locked for {seconds} s (a long write, or a "
+                "transaction left open in this process); try again."
+            )
+
+    return progress
+
+
 def _dump_sqlite(path: Path) -> dict:
     source = connections[ALIAS]
     source.ensure_connection()
     with closing(sqlite3.connect(path)) as copy:
-        source.connection.backup(copy)
+        source.connection.backup(copy, progress=_patient(SQLITE_LOCK_PATIENCE))
         cursor = copy.cursor()
         tables = _sqlite_tables(cursor)
         return {
@@ -164,6 +183,11 @@ def _dump_sqlite(path: Path) -> dict:
 
 def tables_present() -> list[str]:
     connection = connections[ALIAS]
+    if connection.vendor == "sqlite" and not str(connection.settings_dict["NAME"]).startswith(
+        ("file:", ":memory:")
+    ):
+        # A restore into a new SQLite file: its folder may not exist yet.
+        Path(connection.settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     with connection.cursor() as cursor:
         return connection.introspection.table_names(cursor)
 

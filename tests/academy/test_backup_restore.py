@@ -42,6 +42,10 @@ needs_pdfsig = pytest.mark.skipif(
 DISK = "django.core.files.storage.FileSystemStorage"
 pytestmark = pytest.mark.usefixtures("signing_keys")
 
+# Committed, so that pg_dump (another process) and SQLite's backup (which waits while this
+# process's transaction holds the write lock) see the data.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def media_on_disk(settings, tmp_path):
@@ -50,9 +54,11 @@ def media_on_disk(settings, tmp_path):
     return Path(settings.MEDIA_ROOT)
 
 
-def _backup(tmp_path, *options) -> Path:
+def _backup(tmp_path, *options, report=False) -> Path:
     out = StringIO()
     call_command("backup", "--output", str(tmp_path / "backups"), *options, stdout=out)
+    if report:
+        print(out.getvalue())  # size and time, for `pytest -rP`
     return Path(out.getvalue().strip().splitlines()[-1])
 
 
@@ -106,19 +112,29 @@ def _manage(env, *args) -> subprocess.CompletedProcess:
     )
 
 
+# Run by `manage.py shell` in the restored site (one Django start-up instead of three).
 CHECK = """
-import json
+import io, json
+from django.core.management import call_command
 from django.test import Client
 from academy.backups.database import row_counts
 from certification.models import Certificate
 serial = {serial!r}
+counts = row_counts()  # before the first page view creates anything (site settings)
 page = Client().get(f"/verify/{{serial}}/")
+pdf = Certificate.objects.get(serial=serial).pdf.path
+verdict, out = 0, io.StringIO()
+try:
+    call_command("verify_certificate", pdf, stdout=out)
+except SystemExit as stop:
+    verdict = stop.code
 print(json.dumps({{
     "page": page.status_code,
     "says_valid": "cert-status--valid" in page.content.decode(),
     "credential": Client().get(f"/verify/{{serial}}.jwt").status_code,
-    "pdf": Certificate.objects.get(serial=serial).pdf.path,
-    "counts": row_counts(),
+    "pdf": pdf,
+    "verify_command": [verdict, out.getvalue()],
+    "counts": counts,
 }}))
 """
 
@@ -143,12 +159,13 @@ def certificate(media_on_disk):
 
 
 @needs_pdfsig
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed
 def test_backup_restores_into_a_fresh_database_that_serves_verifiable_certificates(
     tmp_path, settings, certificate, restore_target
 ):
     assert certificate.status == Certificate.Status.VALID and certificate.pdf
-    archive = _backup(tmp_path)
+    archive = _backup(tmp_path, report=True)
+    assert archive.name.startswith("academy-backup-") and archive.suffix == ".tar"
     members = _members(archive)
     assert {"manifest.json", "signing/signer.cert.pem", "signing/chain.pem"} <= members
     assert f"media/{certificate.pdf.name}" in members
@@ -159,6 +176,7 @@ def test_backup_restores_into_a_fresh_database_that_serves_verifiable_certificat
     restored = _manage(env, "restore", str(archive))
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "Row counts match the manifest" in restored.stdout
+    print(restored.stdout.splitlines()[0])
     assert "No private signing key" in restored.stdout
     # The key comes back from its offline copy, as the README's routine says.
     shutil.copyfile(settings.CERT_SIGNING_KEY, folder / "signing" / "signer.key.pem")
@@ -170,9 +188,8 @@ def test_backup_restores_into_a_fresh_database_that_serves_verifiable_certificat
     assert seen["counts"] == before
     assert Path(seen["pdf"]).is_relative_to(folder / "media")
 
-    verified = _manage(env, "verify_certificate", seen["pdf"])
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.stdout.startswith("VALID")
+    verdict, printed = seen["verify_command"]
+    assert verdict == 0 and printed.startswith("VALID"), printed
     report = _pdfsig(seen["pdf"], folder / "signing" / "ca.cert.pem", tmp_path)
     assert "Signature is Valid." in report and "Certificate is Trusted." in report
     assert "Total document signed" in report
@@ -182,7 +199,7 @@ def test_backup_restores_into_a_fresh_database_that_serves_verifiable_certificat
 
 
 @pytest.fixture
-def small_site(db, media_on_disk):
+def small_site(media_on_disk):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -203,6 +220,7 @@ def _tampered(archive: Path, member: str) -> Path:
     return copy
 
 
+@committed
 def test_tampered_archive_is_refused_before_anything_is_written(tmp_path, small_site):
     archive = _backup(tmp_path)
     tampered = _tampered(archive, "media/uploads/note.txt")
@@ -214,6 +232,7 @@ def test_tampered_archive_is_refused_before_anything_is_written(tmp_path, small_
     assert User.objects.filter(email="kept@example.com").exists()
 
 
+@committed
 def test_restore_refuses_a_database_with_tables_and_a_media_folder_with_files(tmp_path, small_site):
     archive = _backup(tmp_path)
     with pytest.raises(CommandError) as refused:
@@ -222,6 +241,7 @@ def test_restore_refuses_a_database_with_tables_and_a_media_folder_with_files(tm
     assert str(small_site) in str(refused.value)
 
 
+@committed
 def test_private_key_only_when_asked_and_with_a_warning(tmp_path, settings, small_site):
     assert "signing/signer.key.pem" not in _members(_backup(tmp_path))
     err = StringIO()
