@@ -71,7 +71,9 @@ class RestoreResult:
 def _media_root() -> Path | None:
     """The media folder, when media live on this machine's disk (an object store is backed up by
     its own versioning and replication, not here)."""
-    return Path(settings.MEDIA_ROOT) if isinstance(default_storage, FileSystemStorage) else None
+    if isinstance(default_storage, FileSystemStorage):
+        return Path(default_storage.location)
+    return None
 
 
 def _output_path(output: Path | None) -> Path:
