@@ -13,7 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # The backup drill's restore subprocess reads the media it restored from disk.
+    "default": {
+        "BACKEND": env("TEST_FILE_STORAGE", default="django.core.files.storage.InMemoryStorage")
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests that need a real worker start one themselves (tests/academy/test_celery_worker.py);
