@@ -27,7 +27,7 @@ from .. import badges, baking, share_image
 from ..models import Certificate, CertificateSettings, Recipient
 from ..pdf import LEVELS
 from . import credential_status
-from .issuing import certificate_name, verify_url
+from .issuing import verify_url
 
 # Cached images are kept for a week; the key changes whenever what they show could change.
 IMAGE_CACHE_SECONDS = 7 * 24 * 3600
@@ -93,7 +93,7 @@ def public_name(holder, certificates) -> str:
     for certificate in certificates:
         if certificate.public_holder_name:
             return certificate.public_holder_name
-    name = certificate_name(holder)
+    name = " ".join((holder.display_name or "").split())
     return "" if "@" in name else name
 
 

@@ -85,6 +85,14 @@ def test_page_lists_valid_credentials_without_the_e_mail(client, holder, certifi
     assert '<bdi data-as-written translate="no">陈思远</bdi>' in html
 
 
+def test_legacy_address_for_a_name_is_never_shown(client, holder, certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name=holder.email)
+    type(holder).objects.filter(pk=holder.pk).update(display_name="")
+    html = _page(client, holder).content.decode()
+    assert "chen.siyuan" not in html.lower()
+    assert "<h1" in html and certificate.serial in html
+
+
 def test_page_address_is_random_not_the_user_id_or_address(holder, certificate):
     slug = sharing.page_slug_for(holder)
     assert slug == sharing.page_slug_for(holder)  # stable
