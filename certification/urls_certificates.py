@@ -3,7 +3,7 @@ certificates and the lecturer directory."""
 
 from django.urls import path
 
-from .views import directory, programmes, verify
+from .views import directory, programmes, sharing, verify
 
 urlpatterns = [
     path("verify/", verify.verify_index, name="verify_index"),
@@ -24,6 +24,7 @@ urlpatterns = [
         programmes.certificate_download,
         name="certificate_download",
     ),
+    path("credentials/<str:slug>/", sharing.holder_credentials, name="holder_credentials"),
     path("lecturers/", directory.lecturer_directory, name="lecturer_directory"),
     path("lecturers/<int:pk>/", directory.lecturer_profile, name="lecturer_profile"),
 ]

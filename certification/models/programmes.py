@@ -160,6 +160,16 @@ def _new_salt() -> str:
     return secrets.token_hex(16)
 
 
+# Lower-case letters and digits without look-alikes (0/o, 1/l/i): read aloud or typed from a
+# screenshot without mistakes. 12 of 31 symbols: about 2^59, not guessable or enumerable.
+PAGE_SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PAGE_SLUG_LENGTH = 12
+
+
+def new_page_slug() -> str:
+    return "".join(secrets.choice(PAGE_SLUG_ALPHABET) for _ in range(PAGE_SLUG_LENGTH))
+
+
 class Recipient(models.Model):
     """How Open Badges credentials name a holder without personal data: an opaque subject id
     (`urn:uuid:…`) and the salt of their hashed e-mail address. One per holder, kept across
@@ -175,6 +185,12 @@ class Recipient(models.Model):
         _("subject id"), unique=True, default=uuid.uuid4, editable=False
     )
     salt = models.CharField(_("salt"), max_length=32, default=_new_salt, editable=False)
+    # The address of the holder's public credentials page (/credentials/<slug>/): random, so the
+    # page cannot be found from a user id or an e-mail address, and unrelated to the subject id,
+    # so a credential does not lead to the page either. Filled on save (existing rows by 0012).
+    page_slug = models.CharField(
+        _("public page address"), max_length=20, unique=True, null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("credential recipient")
@@ -182,6 +198,11 @@ class Recipient(models.Model):
 
     def __str__(self):
         return self.subject_id
+
+    def save(self, *args, **kwargs):
+        if not self.page_slug:
+            self.page_slug = new_page_slug()
+        super().save(*args, **kwargs)
 
     @property
     def subject_id(self) -> str:

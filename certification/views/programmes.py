@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from academy.errors import ActionRefused
 
 from ..models import ApprovalApplication, Certificate, Programme
-from ..services import issuing
+from ..services import issuing, sharing
 from ..services import programmes as programme_services
 from ..services.issuing import verify_url
 
@@ -159,6 +159,11 @@ def linkedin_url(certificate: Certificate) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
+def linkedin_share_url(url: str) -> str:
+    """LinkedIn's "share this page" link (for visitors of a holder's public page)."""
+    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})
+
+
 @login_required
 @require_GET
 def certificate_detail(request, serial: str):
@@ -167,18 +172,25 @@ def certificate_detail(request, serial: str):
 
 
 def _certificate_page(request, certificate: Certificate, language_form, status: int = 200):
+    own = certificate.holder_id == request.user.pk
+    context = {
+        "certificate": certificate,
+        "verify_url": verify_url(certificate.serial),
+        "linkedin_url": linkedin_url(certificate),
+        "language_form": language_form if own and certificate.is_current else None,
+    }
+    if own and sharing.image_certificate(certificate.serial) is not None:
+        context["share"] = {
+            "wechat_qr": sharing.wechat_qr_svg(
+                context["verify_url"], _("QR code of the verification page, to scan with WeChat")
+            ),
+            # The public page of all their credentials, once they are listed in the directory.
+            "holder_page_url": sharing.holder_page_url(sharing.page_slug_for(request.user))
+            if sharing.listed_holder(request.user)
+            else "",
+        }
     return render(
-        request,
-        "certification/certificates/certificate_detail.html",
-        {
-            "certificate": certificate,
-            "verify_url": verify_url(certificate.serial),
-            "linkedin_url": linkedin_url(certificate),
-            "language_form": language_form
-            if certificate.holder_id == request.user.pk and certificate.is_current
-            else None,
-        },
-        status=status,
+        request, "certification/certificates/certificate_detail.html", context, status=status
     )
 
 

@@ -3,6 +3,8 @@ revoked lecturer's credential reads as revoked through its credentialStatus."""
 
 import json
 import re
+import shutil
+import subprocess
 from io import StringIO
 
 import pytest
@@ -10,6 +12,8 @@ from django.core.management import call_command
 from jwcrypto import jwt
 
 from certification.models import Certificate
+from certification.services import sharing
+from certification.services.issuing import verify_url
 from tests.certification.factories_programmes import signing_key_dir, signing_keys  # noqa: F401
 from tests.certification.test_certificate_badges import _published_keys, _status_bit
 
@@ -41,3 +45,24 @@ def _verified_ignoring_expiry(client, token: str) -> dict:
         jwt=token, key=_published_keys(client), expected_type="JWS", check_claims=False
     )
     return json.loads(verified.claims)
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="apt-get install zbar-tools")
+def test_demo_lecturers_share_image_decodes_to_the_verify_url(client, tmp_path):
+    """Issue #16's "done when": the demo lecturer's share image scans to their verify page, and
+    their public page lists that certificate."""
+    call_command("seed_demo", stdout=StringIO())
+    certificate = Certificate.objects.select_related("holder").get(
+        holder__email="lecturer@example.com", status=Certificate.Status.VALID
+    )
+    for size in ("moments", "chat"):
+        response = client.get(f"/share/{certificate.serial}/{size}.png")
+        assert response.status_code == 200
+        path = tmp_path / f"{size}.png"
+        path.write_bytes(response.content)
+        decoded = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(path)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        assert decoded == verify_url(certificate.serial)
+    page = client.get(f"/credentials/{sharing.page_slug_for(certificate.holder)}/")
+    assert page.status_code == 200 and certificate.serial in page.content.decode()
