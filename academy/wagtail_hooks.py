@@ -13,10 +13,25 @@ from wagtail.snippets.models import register_snippet
 
 from . import records
 from .admin_viewsets import join_request_viewset, outbox_viewset, outgoing_mail_viewset
-from .models import FooterText
+from .models import FooterText, PrivacyNotice
+from .sections import MY_ACADEMY_SECTIONS, Section
 
 # The footer's text, one per language: "Translate" in its menu makes the English one.
 register_snippet(FooterText)
+# The privacy notice, one row per version and language (academy/privacy.py).
+register_snippet(PrivacyNotice)
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def privacy_section(request):
+    from . import privacy
+
+    return Section(
+        key="privacy",
+        order=90,
+        template="academy/privacy/my_privacy_section.html",
+        context={"choices": privacy.choices_for(request.user)},
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -85,7 +85,21 @@ MIDDLEWARE = [
     "academy.middleware.RefuseShortForwardedForMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "academy.locks.BusyMiddleware",
+    # After the user and the locale: a signed-in person accepts a materially changed privacy
+    # notice before going on (academy/privacy.py).
+    "academy.middleware.PrivacyNoticeMiddleware",
 ]
+
+# Pages a signed-in person reaches without having accepted the privacy notice in force (URL
+# names): reading it, accepting it, signing out, and taking one's data and leaving.
+PRIVACY_NOTICE_EXEMPT_URL_NAMES = {
+    "privacy_notice",
+    "privacy_notice_version",
+    "privacy_accept",
+    "account_logout",
+    "account_email_verification_sent",
+    "account_confirm_email",
+}
 
 ROOT_URLCONF = "academy.urls"
 WSGI_APPLICATION = "academy.wsgi.application"
