@@ -641,4 +641,4 @@ class OutgoingMail(models.Model):
 
 # --- Privacy notice and consents (academy/privacy.py) ---------------------------------------------
 
-from .privacy_models import ConsentRecord, PrivacyNotice  # noqa: E402, F401
+from .privacy_models import ConsentRecord, PrivacyNotice, RetentionRun  # noqa: E402, F401

@@ -125,3 +125,19 @@ class ConsentRecord(models.Model):
     def __str__(self):
         state = _("given") if self.granted else _("withdrawn")
         return f"{self.user} · {self.get_kind_display()} · {state}"
+
+
+class RetentionRun(models.Model):
+    """What one run of the retention job removed, per rule (academy/retention.py)."""
+
+    ran_at = models.DateTimeField(_("ran"), default=timezone.now, db_index=True)
+    counts = models.JSONField(_("removed, per rule"), default=dict)
+    total = models.PositiveIntegerField(_("removed in all"), default=0)
+
+    class Meta:
+        ordering = ["-ran_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M} · {self.total}"
