@@ -12,6 +12,7 @@ optional consents people give and withdraw in My academy (docs/privacy.md).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -26,11 +27,14 @@ Kind = ConsentRecord.Kind
 Source = ConsentRecord.Source
 OPTIONAL_KINDS = (Kind.MARKETING_EMAIL, Kind.PROFILE_LISTING)
 
-# The version signed-in people must have accepted, cached so pages cost no query for it; cleared
-# when a notice is saved or deleted (signals below), and re-read after a while because a version
-# saved with a future effective date starts to count on that day without a save.
+# The version signed-in people must have accepted, so pages cost no query for it: kept in this
+# process for a minute (other processes learn of a new version within that), behind it in the
+# shared cache for five; both are cleared when a notice is saved or deleted (signals.py), and both
+# expire because a version saved with a future effective date starts to count without a save.
 REQUIRED_CACHE_KEY = "privacy:required-notice-version"
 REQUIRED_CACHE_SECONDS = 300
+REQUIRED_MEMO_SECONDS = 60
+_required_memo: dict = {"version": None, "until": 0.0}
 # The version this session's person has accepted, so the middleware asks the database once.
 SESSION_ACCEPTED = "privacy_notice_accepted"
 
@@ -67,32 +71,40 @@ def notice_version(version: int, language: str | None = None) -> PrivacyNotice |
 
 
 def current_version() -> int | None:
-    notice = (
+    return (
         PrivacyNotice.originals()
         .filter(effective_date__lte=timezone.localdate())
         .order_by("-version")
         .values_list("version", flat=True)
         .first()
     )
-    return notice
 
 
 def required_version() -> int:
     """The latest version in force that changed materially (0: there is no notice yet)."""
-    cached = cache.get(REQUIRED_CACHE_KEY)
-    if cached is not None:
-        return cached
-    version = (
-        PrivacyNotice.originals()
-        .filter(effective_date__lte=timezone.localdate(), material_change=True)
-        .aggregate(v=Max("version"))["v"]
-        or 0
-    )
-    cache.set(REQUIRED_CACHE_KEY, version, REQUIRED_CACHE_SECONDS)
+    now = time.monotonic()
+    if _required_memo["version"] is not None and now < _required_memo["until"]:
+        return _required_memo["version"]
+    version = cache.get(REQUIRED_CACHE_KEY)
+    if version is None:
+        version = (
+            PrivacyNotice.originals()
+            .filter(effective_date__lte=timezone.localdate(), material_change=True)
+            .aggregate(v=Max("version"))["v"]
+            or 0
+        )
+        cache.set(REQUIRED_CACHE_KEY, version, REQUIRED_CACHE_SECONDS)
+    remember_required_version(version, now=now)
     return version
 
 
+def remember_required_version(version: int, *, now: float | None = None) -> None:
+    """Keep `version` as this process's answer for a minute (tests start from 0: no notice)."""
+    _required_memo.update(version=version, until=(now or time.monotonic()) + REQUIRED_MEMO_SECONDS)
+
+
 def forget_required_version(**kwargs) -> None:
+    _required_memo.update(version=None, until=0.0)
     cache.delete(REQUIRED_CACHE_KEY)
 
 
