@@ -27,8 +27,8 @@ def test_signup_links_the_notice_and_records_the_acceptance(page: Page, demo_aca
     page.goto(base + "/en/accounts/signup/")
     link = page.locator("main").get_by_role("link", name="privacy notice")
     expect(link).to_have_attribute("href", "/en/privacy/")
-    page.get_by_label("Your name").fill("Zhou Min")
-    page.get_by_label("Email", exact=True).fill("zhou.min@example.com")
+    page.get_by_label("Your name").fill("Qin Yue")
+    page.get_by_label("Email", exact=True).fill("qin.yue.privacy@example.com")
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_label("Password (again)").fill(DEMO_PASSWORD)
     page.get_by_label("Register a new company").check()
@@ -38,7 +38,7 @@ def test_signup_links_the_notice_and_records_the_acceptance(page: Page, demo_aca
     assert serious_axe_problems(page) == []
     page.get_by_role("button", name="Sign Up").click()
     expect(page).to_have_url(re.compile(r"/en/my-academy/$"))
-    user = User.objects.get(email="zhou.min@example.com")
+    user = User.objects.get(email="qin.yue.privacy@example.com")
     assert privacy.accepted_version(user) == 1
 
     # The optional consents sit in My academy, each with its own button.
