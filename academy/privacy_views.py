@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +13,9 @@ from . import privacy
 
 
 def _safe_next(request, default: str) -> str:
+    """Where to go back to: a path on this site, else `default` (a URL, never a view name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -40,13 +42,13 @@ def notice(request, version: int | None = None):
 def accept(request):
     """Ask a signed-in person to accept the version in force; back to where they were going."""
     shown = privacy.current_notice()
-    next_url = _safe_next(request, "/")
+    next_url = _safe_next(request, reverse("my_academy"))
     if shown is None or not privacy.must_accept(request):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if request.method == "POST":
         privacy.accept_notice(request.user, source=privacy.Source.ACCEPT_PAGE, request=request)
         messages.success(request, _("Thank you. You accepted the privacy notice."))
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     accepted = privacy.accepted_version(request.user)
     return render(
         request,
@@ -82,4 +84,4 @@ def set_consent(request, kind: str):
         messages.success(request, _("Consent given: %(consent)s.") % {"consent": label})
     else:
         messages.success(request, _("Consent withdrawn: %(consent)s.") % {"consent": label})
-    return redirect(_safe_next(request, "my_privacy"))
+    return HttpResponseRedirect(_safe_next(request, reverse("my_privacy")))
