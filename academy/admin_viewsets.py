@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -34,9 +34,20 @@ class JoinRequestIndexView(IndexView):
         )
 
 
+class JoinRequestInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        from . import audit
+
+        response = super().get(request, *args, **kwargs)
+        # The request shows the person's name and e-mail: reading it is access to their data.
+        audit.log_personal_data_viewed(request, self.object.user, where="join request")
+        return response
+
+
 class JoinRequestViewSet(ModelViewSet):
     model = JoinRequest
     index_view_class = JoinRequestIndexView
+    inspect_view_class = JoinRequestInspectView
     icon = "user"
     menu_label = _("Join requests")
     menu_order = 255

@@ -8,10 +8,11 @@ class AcademyConfig(AppConfig):
 
     def ready(self):
         # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
-        from . import exports, localisation, locks, search, signals, wagtail_fixes  # noqa: F401
+        from . import exports, localisation, locks, retention, search, signals, wagtail_fixes  # noqa: F401
         from .models import StandardPage
 
         exports.guard_wagtail_exports()
+        retention.register_academy_rules()
         wagtail_fixes.apply()
         # Original pages are linked under the reader's language prefix (academy/localisation.py).
         localisation.install()

@@ -99,8 +99,16 @@ def csv_writer(file, *, for_reader: bool = False, **options) -> GuardedWriter:
     return GuardedWriter(file, for_reader=for_reader, **options)
 
 
-def csv_response(filename: str) -> tuple[HttpResponse, GuardedWriter]:
-    """A CSV download (with its BOM) and the writer for its rows."""
+def csv_response(filename: str, *, personal_data_for=None) -> tuple[HttpResponse, GuardedWriter]:
+    """A CSV download (with its BOM) and the writer for its rows.
+
+    A file that carries personal data passes `personal_data_for=request`: its name says so and
+    the download is written to the audit log (academy/audit.py)."""
+    if personal_data_for is not None:
+        from . import audit
+
+        filename = audit.personal_filename(filename)
+        audit.log_personal_export(personal_data_for, filename)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)
@@ -160,6 +168,7 @@ def guard_wagtail_exports() -> None:
     generate_xlsx_row = Mixin.generate_xlsx_row
     stream_csv = Mixin.stream_csv
     write_csv_response = Mixin.write_csv_response
+    as_spreadsheet = Mixin.as_spreadsheet
 
     def guarded_preprocess_field_value(self, field, value, export_format):
         written = _holds_a_name(field, value)
@@ -185,6 +194,19 @@ def guard_wagtail_exports() -> None:
         response["Content-Type"] = "text/csv; charset=utf-8"
         return response
 
+    def as_spreadsheet_saying_personal_data(self, queryset, spreadsheet_format):
+        # Exports with personal data say so in their name and are audited (academy/audit.py).
+        from . import audit
+
+        if not audit.carries_personal_data(self):
+            return as_spreadsheet(self, queryset, spreadsheet_format)
+        base = audit.personal_filename(self.get_filename())
+        self.get_filename = lambda: base
+        response = as_spreadsheet(self, queryset, spreadsheet_format)
+        audit.log_personal_export(self.request, f"{base}.{spreadsheet_format}")
+        return response
+
+    Mixin.as_spreadsheet = as_spreadsheet_saying_personal_data
     Mixin.preprocess_field_value = guarded_preprocess_field_value
     Mixin.stream_csv = stream_csv_with_bom_in_language
     Mixin.write_csv_response = write_csv_response_in_utf8

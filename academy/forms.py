@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
-from . import localisation, services
+from . import localisation, privacy, services
 from .models import LecturerProfile
 
 NO_SUCH_COMPANY = _(
@@ -103,6 +103,10 @@ class SignupForm(forms.Form):
     )
     new_provider_name = _company_name_field(_("New company name"))
     new_provider_city = forms.CharField(label=_("City"), max_length=40, required=False)
+    accept_privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice and accept it."),
+        required=True,
+    )
 
     field_order = [
         "display_name",
@@ -113,7 +117,15 @@ class SignupForm(forms.Form):
         "company_name",
         "new_provider_name",
         "new_provider_city",
+        "accept_privacy_notice",
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Before staff publish a notice there is nothing to accept (a new installation).
+        self.notice_version = privacy.current_version()
+        if self.notice_version is None:
+            del self.fields["accept_privacy_notice"]
 
     def clean(self):
         data = super().clean()
@@ -140,6 +152,8 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
+        if self.cleaned_data.get("accept_privacy_notice"):
+            privacy.accept_notice(user, source=privacy.Source.SIGNUP, request=request)
         language = get_language() or ""
         # The language they signed up in is their profile's until they change it.
         services.set_profile_language(user, language)
@@ -172,14 +186,21 @@ class LecturerProfileForm(forms.ModelForm):
     # Wagtail's image field: it checks the format, size and pixel count the image library allows.
     photo_upload = WagtailImageField(label=_("Photo"), required=False)
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+    # A consent, recorded with its history (academy/privacy.py), not a plain model field.
+    listed = forms.BooleanField(
+        label=_("Show my profile in the lecturer directory and the provider showcase"),
+        help_text=_("Optional. You can withdraw it here or in My academy at any time."),
+        required=False,
+    )
 
     class Meta:
         model = LecturerProfile
-        fields = ["bio", "city", "specialties", "listed"]
+        fields = ["bio", "city", "specialties"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6, "maxlength": 2000})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["listed"].initial = self.instance.listed
         if self.instance.photo_id is None:
             del self.fields["remove_photo"]
 

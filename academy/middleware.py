@@ -61,3 +61,63 @@ class RefuseShortForwardedForMiddleware:
         if proxies > 0 and forwarded is not None and len(forwarded.split(",")) < proxies:
             raise BadRequest(_("The request came through an unexpected route."))
         return self.get_response(request)
+
+
+class PrivacyNoticeMiddleware:
+    """Send a signed-in person who has not accepted the privacy notice in force to accept it.
+
+    Only a page a browser navigates to (a GET or HEAD that takes HTML) is redirected, back to the
+    same address afterwards: a form being posted is never lost, and JSON, the API, feeds, files
+    and fetches answer as before. Anonymous readers are never asked (they accept at sign-up). The
+    notice itself, the accept page, signing out and the pages of PRIVACY_NOTICE_EXEMPT_URL_NAMES
+    (My data, closing the account: a person who will not accept can still take their data and
+    leave) stay reachable, and the Wagtail and Django admins are left alone.
+    """
+
+    SKIP_PREFIXES = (
+        "/admin/",
+        "/django-admin/",
+        "/api/",
+        "/static/",
+        "/media/",
+        "/documents/",
+        "/healthz",
+        "/i18n/",
+        "/verify",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.asks(request):
+            from django.shortcuts import redirect
+            from django.urls import reverse
+            from django.utils.http import urlencode
+
+            url = reverse("privacy_accept") + "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
+        return self.get_response(request)
+
+    def asks(self, request) -> bool:
+        if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+            return False
+        if request.path_info.startswith(self.SKIP_PREFIXES):
+            return False
+        # A fetch() or an XHR, not a navigation: answer it as asked.
+        mode = request.headers.get("sec-fetch-mode")
+        if (mode and mode != "navigate") or request.headers.get("x-requested-with"):
+            return False
+        if not request.accepts("text/html"):
+            return False
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        if match.url_name in settings.PRIVACY_NOTICE_EXEMPT_URL_NAMES:
+            return False
+        from . import privacy
+
+        return privacy.must_accept(request)

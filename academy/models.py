@@ -304,9 +304,13 @@ class LecturerProfile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The lecturer's consent to be listed (academy/privacy.py, kind profile_listing), kept here
+    # so directory queries stay one filter; only privacy.set_consent writes it, with a history
+    # row. Off until the lecturer says yes: being listed is an optional consent.
     listed = models.BooleanField(
         _("listed in the lecturer directory"),
-        default=True,
+        default=False,
+        editable=False,
         help_text=_("Shown publicly only once the lecturer holds a valid certificate."),
     )
     # Written by certification while the lecturer holds a valid certificate (design.md): the
@@ -322,7 +326,6 @@ class LecturerProfile(models.Model):
         FieldPanel("city"),
         FieldPanel("specialties"),
         FieldPanel("photo"),
-        FieldPanel("listed"),
     ]
 
     class Meta:
@@ -634,3 +637,8 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# --- Privacy notice and consents (academy/privacy.py) ---------------------------------------------
+
+from .privacy_models import ConsentRecord, PrivacyNotice, RetentionRun  # noqa: E402, F401

@@ -472,8 +472,18 @@ def update_lecturer_profile(
     pages show renditions of it), titled with their name so editors find it in the library."""
     from wagtail.images import get_image_model
 
+    from . import privacy
+
     profile = LecturerProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-    profile.bio, profile.city, profile.specialties, profile.listed = bio, city, specialties, listed
+    if listed != profile.listed:
+        # A consent with its history row; it writes `listed` itself.
+        privacy.set_consent(
+            profile.user,
+            privacy.Kind.PROFILE_LISTING,
+            listed,
+            source=privacy.Source.LECTURER_PROFILE,
+        )
+    profile.bio, profile.city, profile.specialties = bio, city, specialties
     if photo is not None:
         name = profile.user.display_name or profile.user.email
         profile.photo = get_image_model().objects.create(
@@ -481,5 +491,5 @@ def update_lecturer_profile(
         )
     elif remove_photo:
         profile.photo = None
-    profile.save(update_fields=["bio", "city", "specialties", "listed", "photo"])
+    profile.save(update_fields=["bio", "city", "specialties", "photo"])
     return profile

@@ -8,11 +8,13 @@ CASCADE). Unpublishing, by hand or by publish_scheduled at expiry, drops the tex
 
 from allauth.account.signals import user_signed_up
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
 from wagtail.signals import page_published, page_unpublished
 
-from . import outbox, search, tasks
+from . import outbox, privacy, search, tasks
+from .models import PrivacyNotice
 
 
 @receiver(page_published)
@@ -41,3 +43,8 @@ def remember_first_sign_in(sender, request, user, **kwargs):
     # INSTALLED_APPS, so its receivers are connected first): last_login is still the previous one.
     if request is not None and hasattr(request, "session"):
         request.session[FIRST_SIGN_IN] = user.last_login is None
+
+
+# A new or changed notice may change the version everyone must have accepted.
+post_save.connect(privacy.forget_required_version, sender=PrivacyNotice)
+post_delete.connect(privacy.forget_required_version, sender=PrivacyNotice)

@@ -8,7 +8,7 @@ The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all
 from celery import shared_task
 from django.conf import settings
 
-from . import mail, outbox, services
+from . import mail, outbox, retention, services
 from .mail import MailTask
 
 
@@ -42,3 +42,9 @@ def relay_outbox() -> dict:
 def purge_outbox() -> int:
     """Forget outbox rows delivered, and e-mail keys sent, more than OUTBOX_KEEP_DAYS ago."""
     return outbox.purge(settings.OUTBOX_KEEP_DAYS) + mail.purge(settings.OUTBOX_KEEP_DAYS)
+
+
+@shared_task(ignore_result=True)
+def apply_retention() -> dict:
+    """Remove what ACADEMY_RETENTION says is due; the run is recorded (academy.RetentionRun)."""
+    return {o.rule.name: o.count for o in retention.apply_all() if o.days is not None}

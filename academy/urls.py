@@ -11,7 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import privacy_views, views
 from .api import api_router
 
 urlpatterns = [
@@ -47,6 +47,16 @@ urlpatterns += i18n_patterns(
     ),
     # A lecturer's sessions (sign-ups, attendance, ratings) on the teaching desk.
     path("my-academy/teaching/", include("events.urls_teaching")),
+    # The privacy notice (every version), accepting a new one, and one's optional consents.
+    path("privacy/", privacy_views.notice, name="privacy_notice"),
+    path("privacy/v<int:version>/", privacy_views.notice, name="privacy_notice_version"),
+    path("privacy/accept/", privacy_views.accept, name="privacy_accept"),
+    path("my-academy/privacy/", privacy_views.my_privacy, name="my_privacy"),
+    path(
+        "my-academy/privacy/consents/<slug:kind>/",
+        privacy_views.set_consent,
+        name="privacy_set_consent",
+    ),
     path("search/", views.search, name="search"),
     # Non-page event views (the calendar feed, the fast sign-up path); pages are Wagtail's.
     path("events/", include("events.urls")),

@@ -11,12 +11,27 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from . import records
+from . import audit, records
 from .admin_viewsets import join_request_viewset, outbox_viewset, outgoing_mail_viewset
-from .models import FooterText
+from .models import FooterText, PrivacyNotice
+from .sections import MY_ACADEMY_SECTIONS, Section
 
 # The footer's text, one per language: "Translate" in its menu makes the English one.
 register_snippet(FooterText)
+# The privacy notice, one row per version and language (academy/privacy.py).
+register_snippet(PrivacyNotice)
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def privacy_section(request):
+    from . import privacy
+
+    return Section(
+        key="privacy",
+        order=90,
+        template="academy/privacy/my_privacy_section.html",
+        context={"choices": privacy.choices_for(request.user)},
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -62,3 +77,16 @@ def keep_records_of_user(request, user):
 
 def _DEACTIVATE():
     return gettext("Deactivate the account instead: the person can no longer sign in.")
+
+
+@hooks.register("register_log_actions")
+def register_privacy_log_actions(actions):
+    audit.register_actions(actions)
+
+
+@hooks.register("before_edit_user")
+def log_staff_viewing_a_person(request, user):
+    # The edit view shows the person's name, e-mail and groups: opening it is access to their
+    # data (a save is logged by Wagtail as an edit, so only the reading is logged here).
+    if request.method == "GET":
+        audit.log_personal_data_viewed(request, user, where="wagtail users edit")

@@ -9,9 +9,13 @@ class EventsConfig(AppConfig):
     def ready(self):
         from academy import search
 
-        from . import receivers  # noqa: F401  (publishing an event promotes and announces)
+        from . import (
+            receivers,  # noqa: F401  (publishing an event promotes and announces)
+            retention,
+        )
         from .models import EventPage
 
         search.register(
             EventPage, kind=_("Event"), fields=["summary", "city", "venue", "description", "agenda"]
         )
+        retention.register()

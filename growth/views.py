@@ -221,7 +221,7 @@ def team_csv(request):
     if refusal:
         return refusal
     rows = selectors.team_members(admin.provider)
-    response, writer = exports.csv_response("team.csv")
+    response, writer = exports.csv_response("team.csv", personal_data_for=request)
     writer.writerow(
         [
             pgettext("person", "Name"),

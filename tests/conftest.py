@@ -20,6 +20,16 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_privacy_notice_yet():
+    """Every test starts without a privacy notice (its database has none), as the running site
+    knows from its per-process memo: pages then cost what they cost in production, no query for
+    the notice. Saving a notice in a test clears the memo (academy/signals.py)."""
+    from academy import privacy
+
+    privacy.remember_required_version(0)
+
+
 @pytest.fixture
 def home_page(db):
     return make_home_page()

@@ -73,6 +73,8 @@ class LecturerProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     city = "深圳"
     specialties = "小程序电商, 微信支付"
+    # A lecturer who agreed to be listed (academy/privacy.py records the consent in the app).
+    listed = True
 
 
 def make_home_page() -> HomePage:

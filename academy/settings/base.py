@@ -86,7 +86,21 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "academy.locks.BusyMiddleware",
     "academy.errors.AcademyErrorMiddleware",
+    # After the user and the locale: a signed-in person accepts a materially changed privacy
+    # notice before going on (academy/privacy.py).
+    "academy.middleware.PrivacyNoticeMiddleware",
 ]
+
+# Pages a signed-in person reaches without having accepted the privacy notice in force (URL
+# names): reading it, accepting it, signing out, and taking one's data and leaving.
+PRIVACY_NOTICE_EXEMPT_URL_NAMES = {
+    "privacy_notice",
+    "privacy_notice_version",
+    "privacy_accept",
+    "account_logout",
+    "account_email_verification_sent",
+    "account_confirm_email",
+}
 
 ROOT_URLCONF = "academy.urls"
 WSGI_APPLICATION = "academy.wsgi.application"
@@ -188,6 +202,31 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT
 # Delivered outbox rows are kept this long for the admin's view, then purged (academy/tasks.py).
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=14)
+
+# How long each kind of data is kept, in days (academy/retention.py; docs/privacy.md). A number:
+# the daily retention job removes what is older; None: kept, no job touches it; "never stored":
+# stated here so the table is complete. Each deletable kind is a rule an app registers.
+ACADEMY_RETENTION: dict = {
+    # Sign-in sessions, counted from their expiry.
+    "sessions": env.int("RETENTION_SESSIONS_DAYS", default=7),
+    # academy.mail's records of e-mails sent (recipient, subject), counted from sending.
+    "email_log": env.int("RETENTION_EMAIL_LOG_DAYS", default=OUTBOX_KEEP_DAYS),
+    # academy.outbox rows handed to the broker, counted from handing over.
+    "outbox": env.int("RETENTION_OUTBOX_DAYS", default=OUTBOX_KEEP_DAYS),
+    # events' per-registrant notification keys, counted from the end of the event.
+    "event_notifications": env.int("RETENTION_EVENT_NOTIFICATIONS_DAYS", default=180),
+    # What is left of a closed account once its cooling-off period is over (closure requests).
+    "closed_accounts": env.int("RETENTION_CLOSED_ACCOUNTS_DAYS", default=30),
+    # Enquiries sent through the provider showcase, counted from when they were sent.
+    "showcase_enquiries": env.int("RETENTION_SHOWCASE_ENQUIRIES_DAYS", default=365),
+    # Certificate PDFs uploaded to /verify/upload/: read in memory (or a temporary file the
+    # request deletes) and never written anywhere.
+    "verify_uploads": "never stored",
+    # Wagtail's audit log (who saw and exported whose data, who changed what): kept.
+    "audit_log": None,
+    # Consent history: the proof of what a person agreed to, kept while the account exists.
+    "consent_records": None,
+}
 # /healthz says "tasks": "degraded" when an undelivered task is older than this (seconds): the
 # broker or the relay (Celery beat) has been down for that long.
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
@@ -198,7 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "courses.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Follow-up work the broker did not take at commit (academy/outbox.py), and its purge.
     "outbox-relay": {"task": "academy.tasks.relay_outbox", "schedule": 30.0},
-    "outbox-purge": {"task": "academy.tasks.purge_outbox", "schedule": crontab(hour=4, minute=20)},
+    # What ACADEMY_RETENTION says is due (outbox rows and sent e-mail keys among it).
+    "apply-retention": {
+        "task": "academy.tasks.apply_retention",
+        "schedule": crontab(hour=4, minute=20),
+    },
     "events-send-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),

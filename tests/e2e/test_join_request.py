@@ -28,6 +28,7 @@ def test_signup_asks_to_join_and_the_owner_approves_on_the_team_page(page: Page,
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_label("Password (again)").fill(DEMO_PASSWORD)
     page.get_by_label("Join a company already in the academy").check()
+    page.get_by_label("I have read the privacy notice and accept it.").check()
     # A name that is not in the academy: said in words, the input kept.
     page.get_by_label("Company name", exact=True).fill("杭州云栈")
     page.get_by_role("button", name="Sign Up").click()

@@ -141,6 +141,7 @@ def test_public_pages_have_no_serious_accessibility_problems(page: Page, demo_ac
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_label("Password (again)").fill(DEMO_PASSWORD)
     page.get_by_label("Register a new company").check()
+    page.get_by_label("I have read the privacy notice and accept it.").check()
     page.get_by_role("button", name="Sign Up").click()
     expect(page.locator(".field--new_provider_name .errorlist")).to_be_visible()
     expect(page.get_by_label("New company name")).to_have_attribute("aria-invalid", "true")

@@ -22,6 +22,7 @@ BY_ROUTE = {
     "growth:team_remove": {"pk": lambda w, r: w.member_membership.pk},
     "growth:join": {"token": lambda w, r: w.invitation.token},
     "events:register": {"slug": lambda w, r: _page(w, "EventPage").slug},
+    "privacy_set_consent": {"kind": lambda w, r: "marketing_email"},
     "exams_admin:grade": {
         "response_id": lambda w, r: w.short_response.pk if w.short_response else 1
     },

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.models import Locale, Page, Site
 
-from academy import demo_english, roles, services
+from academy import demo_english, demo_privacy, roles, services
 from academy.models import (
     FooterText,
     GrowthStage,
@@ -263,6 +263,8 @@ class Command(BaseCommand):
         growth_demo.seed(home, self.stdout)
         # English versions last, of pages the steps above made (academy/demo_english.py).
         demo_english.seed(self.stdout)
+        # The privacy notice last: every demo account has accepted it, so the demo never asks.
+        demo_privacy.seed(self.stdout)
 
     def seed_home(self) -> HomePage:
         home = HomePage.objects.first()
