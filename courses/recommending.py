@@ -1,15 +1,17 @@
 """What a learner should learn next: one answer for every screen that recommends.
 
 The recommendation engine is growth's (growth/recommendations.py): it reads the company's
-diagnosis and its priorities, which courses may not import. It registers itself on the
-RECOMMENDER hook; the catalogue and My academy ask `recommend_learning(user)`, and growth's own
-pages call the same engine, so no two screens can disagree. Without a registered engine (growth
-not installed) the company's growth stage decides, with the same path-choosing rule.
+diagnosis and its priorities, which courses may not import. It registers on the RECOMMENDER
+hook and answers with a LearningFocus (growth stages in the order to work on them, and why);
+`choose_from` turns a focus into the one path to follow. The catalogue and My academy call
+`recommend_learning(user)`, growth's result page calls `choose` with the same focus, so no two
+screens can disagree. Without a registered engine the company's growth stage is the focus.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from wagtail import hooks
 
@@ -22,23 +24,40 @@ RECOMMENDER = "courses_learning_recommender"
 
 
 @dataclass
+class LearningFocus:
+    stages: list[str]  # growth stages (directions) in the order to work on them
+    reasons: dict[str, str] = field(default_factory=dict)  # stage → why, in the reader's words
+
+
 class LearningRecommendation:
-    stage: str  # the growth stage of the recommended learning
-    path: object | None  # selectors.PathProgress: the one path to follow now
-    next_course: CoursePage | None
-    paths: list = field(default_factory=list)  # every path, recommended order first
-    reason: str = ""  # why, in the reader's words ("Priority 1 of your diagnosis: …")
+    def __init__(self, stage: str, path, paths: list, reason: str = ""):
+        self.stage = stage  # the growth stage of the recommended learning
+        self.path = path  # selectors.PathProgress: the one path to follow now, or None
+        self.paths = paths  # every path given, the recommended one first
+        self.reason = reason
+
+    @cached_property
+    def next_course(self) -> CoursePage | None:
+        """The path's next course, else the first course of the stage (1 query then)."""
+        if self.path is not None and self.path.next_course is not None:
+            return self.path.next_course
+        return (
+            originals(CoursePage.objects.live())
+            .public()
+            .filter(growth_stage=self.stage)
+            .select_related("product")
+            .order_by("path")
+            .first()
+        )
 
 
-def choose(user, stages: list[str], reason: str = "") -> LearningRecommendation:
-    """The first unfinished path of the first stage in `stages` that has one; the next course is
-    that path's next, else the first course of that stage (4 queries)."""
-    from .selectors import learning_paths
-
-    stages = [s for s in stages if s in GrowthStage.values] or [GrowthStage.CREATE.value]
-    paths = learning_paths(user)
+def choose_from(paths: list, focus: LearningFocus) -> LearningRecommendation:
+    """The first unfinished path of the first stage in the focus that has one (no query)."""
+    stages = [s for s in focus.stages if s in GrowthStage.values] or [GrowthStage.CREATE.value]
     rank = {stage: n for n, stage in enumerate(stages)}
-    paths.sort(key=lambda p: (rank.get(p.path.growth_stage, len(stages)), p.path.sort_order))
+    paths = sorted(
+        paths, key=lambda p: (rank.get(p.path.growth_stage, len(stages)), p.path.sort_order)
+    )
     path = next(
         (p for p in paths if p.path.growth_stage in rank and not p.is_complete and p.total), None
     )
@@ -46,33 +65,35 @@ def choose(user, stages: list[str], reason: str = "") -> LearningRecommendation:
         paths.remove(path)
         paths.insert(0, path)
     stage = path.path.growth_stage if path else stages[0]
-    next_course = path.next_course if path else None
-    if next_course is None:
-        next_course = (
-            originals(CoursePage.objects.live())
-            .public()
-            .filter(growth_stage=stage)
-            .select_related("product")
-            .order_by("path")
-            .first()
-        )
-    return LearningRecommendation(stage, path, next_course, paths, reason)
+    return LearningRecommendation(stage, path, paths, focus.reasons.get(stage, ""))
 
 
-def recommend_learning(user) -> LearningRecommendation:
-    """The recommendation for `user`, kept on the request's user object: My academy asks from
-    two sections and must not pay twice."""
-    cached = getattr(user, "_learning_recommendation", None)
-    if cached is not None:
-        return cached
-    found = None
+def choose(user, focus: LearningFocus) -> LearningRecommendation:
+    from .selectors import learning_paths
+
+    return choose_from(learning_paths(user), focus)
+
+
+def focus_for(user) -> LearningFocus:
     for engine in hooks.get_hooks(RECOMMENDER):
         found = engine(user)
         if found is not None:
-            break
-    if found is None:
-        from .selectors import provider_stage
+            return found
+    from .selectors import provider_stage
 
-        found = choose(user, [provider_stage(user)])
+    return LearningFocus([provider_stage(user)])
+
+
+def recommend_learning(user, paths: list | None = None) -> LearningRecommendation:
+    """The recommendation for `user`; `paths` when the page has them already. Kept on the
+    request's user object: My academy asks from two sections and must not pay twice."""
+    cached = getattr(user, "_learning_recommendation", None)
+    if cached is not None:
+        return cached
+    if paths is None:
+        from .selectors import learning_paths
+
+        paths = learning_paths(user)
+    found = choose_from(paths, focus_for(user))
     user._learning_recommendation = found
     return found

@@ -181,14 +181,13 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
     show_in_reader_language(courses)
     mark_learner_status(request.user, courses)
     show_paths = not filters and page_obj.number == 1
-    paths, stage, recommended = [], "", None
-    if show_paths and is_learner(request.user):
+    paths = learning_paths(request.user) if show_paths else []
+    stage, recommended = "", None
+    if paths and is_learner(request.user):
         # The one recommendation (courses/recommending.py): its path first, marked.
-        recommendation = recommend_learning(request.user)
+        recommendation = recommend_learning(request.user, paths)
         paths, stage = recommendation.paths, recommendation.stage
         recommended = recommendation.path.path.pk if recommendation.path else None
-    elif show_paths:
-        paths = learning_paths(request.user)
     return {
         "filter_form": form,
         "filters": filters,

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.localisation import originals
 from academy.models import GrowthStage, Industry, Membership, Provider
 from courses.models import CaseStudyPage, CoursePage
-from courses.recommending import LearningRecommendation, choose
+from courses.recommending import LearningFocus, LearningRecommendation, choose
 from events.models import EventPage
 
 from .models import DIRECTIONS, Diagnosis, Level
@@ -244,23 +244,23 @@ class Recommendation:
     events: list
 
 
-def learning_reason(priority: Priority | None) -> str:
-    if priority is None:
-        return ""
+def learning_reason(priority: Priority) -> str:
     return _("Priority %(rank)d of your diagnosis: %(direction)s") % {
         "rank": priority.rank,
         "direction": priority.label,
     }
 
 
+def focus(ranked: list[Priority]) -> LearningFocus:
+    """The learning focus of a diagnosis: its priorities' directions in rank order, then the
+    other directions in the growth plan's order."""
+    stages = [p.direction for p in ranked]
+    stages += [d for d in DIRECTIONS if d not in stages]
+    return LearningFocus(stages, {p.direction: learning_reason(p) for p in ranked})
+
+
 def _learning(user, ranked: list[Priority]) -> LearningRecommendation:
-    stages = [p.direction for p in ranked] + [
-        d for d in DIRECTIONS if d not in {p.direction for p in ranked}
-    ]
-    found = choose(user, stages)
-    lead = next((p for p in ranked if p.direction == found.stage), ranked[0] if ranked else None)
-    found.reason = learning_reason(lead)
-    return found
+    return choose(user, focus(ranked))
 
 
 def recommend(diagnosis: Diagnosis, user) -> Recommendation:
@@ -321,19 +321,31 @@ def latest_diagnosis(provider_id: int) -> Diagnosis | None:
     )
 
 
-def learning_for(user) -> LearningRecommendation | None:
-    """courses' RECOMMENDER hook: the learning My academy and the catalogue recommend.
+def learning_for(user) -> LearningFocus | None:
+    """courses' RECOMMENDER hook: the focus My academy and the catalogue recommend from.
 
-    None (the company's stage decides) for someone without a company or a diagnosis."""
+    The latest diagnosis's priorities; without one, the company's stage (2 queries at most)."""
     if not user.is_authenticated:
         return None
-    membership = Membership.objects.filter(user_id=user.pk).only("provider_id").first()
+    newest = (
+        Diagnosis.objects.filter(
+            provider_id=OuterRef("provider_id"), state=Diagnosis.State.COMPLETED
+        )
+        .order_by("-completed_at")
+        .values("pk")[:1]
+    )
+    membership = (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("provider")
+        .annotate(latest_id=Subquery(newest))
+        .first()
+    )
     if membership is None:
-        return None
-    latest = latest_diagnosis(membership.provider_id)
-    if latest is None:
-        return None
-    return _learning(user, priorities(latest))
+        return LearningFocus([GrowthStage.CREATE.value])
+    if membership.latest_id is None:
+        return LearningFocus([membership.provider.growth_stage])
+    latest = Diagnosis.objects.get(pk=membership.latest_id)
+    return focus(priorities(latest))
 
 
 def level_label(level: int) -> str:
