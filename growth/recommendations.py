@@ -25,7 +25,7 @@ from courses.models import CaseStudyPage, CoursePage
 from courses.recommending import LearningFocus, LearningRecommendation, choose
 from events.models import EventPage
 
-from .models import DIRECTIONS, Diagnosis, Level
+from .models import DIRECTIONS, Diagnosis
 from .peers import Group, PeerStanding, peer_standing
 
 STAGE_ORDER = [s.value for s in GrowthStage]
@@ -346,7 +346,3 @@ def learning_for(user) -> LearningFocus | None:
         return LearningFocus([membership.provider.growth_stage])
     latest = Diagnosis.objects.get(pk=membership.latest_id)
     return focus(priorities(latest))
-
-
-def level_label(level: int) -> str:
-    return str(Level(level).label)
