@@ -109,6 +109,13 @@ def main() -> None:
     team.force_login(admin.user)
     measure(team, f"team dashboard ({largest.n} members)", "/my-academy/team/", args.runs)
     measure(team, "team CSV", "/my-academy/team/export.csv", args.runs)
+    from growth.models import Diagnosis
+
+    latest = Diagnosis.objects.filter(provider=largest, state="completed").first()
+    if latest is not None:
+        # Peer standing reads every provider's latest result: it must stay flat with volume.
+        measure(team, "diagnosis result (peers)", f"/diagnosis/{latest.pk}/result/", args.runs)
+        measure(team, "action plan", f"/diagnosis/{latest.pk}/plan/", args.runs)
 
 
 if __name__ == "__main__":

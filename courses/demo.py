@@ -166,6 +166,13 @@ def _sub_industries() -> dict[str, Industry]:
     return industries
 
 
+def add_case(
+    listing: CaseStudyIndexPage, spec: dict, industries: dict, products: dict, out
+) -> None:
+    """A demo case study from `spec` (the shape of demo_cases.CASES), unless its slug exists."""
+    _case(listing, spec, industries, products, out)
+
+
 def _case(listing: CaseStudyIndexPage, spec: dict, industries: dict, products: dict, out) -> None:
     if CaseStudyPage.objects.filter(slug=spec["slug"]).exists():
         return

@@ -32,6 +32,7 @@ from .models import (
     LessonProgress,
     Product,
 )
+from .recommending import recommend_learning
 from .services import course_completions
 
 PAGE_SIZE = 12
@@ -181,9 +182,12 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
     mark_learner_status(request.user, courses)
     show_paths = not filters and page_obj.number == 1
     paths = learning_paths(request.user) if show_paths else []
-    stage = provider_stage(request.user) if paths and is_learner(request.user) else ""
-    # A company's paths for its growth stage (kept current by the growth diagnosis) come first.
-    paths.sort(key=lambda p: p.path.growth_stage != stage)
+    stage, recommended = "", None
+    if paths and is_learner(request.user):
+        # The one recommendation (courses/recommending.py): its path first, marked.
+        recommendation = recommend_learning(request.user, paths)
+        paths, stage = recommendation.paths, recommendation.stage
+        recommended = recommendation.path.path.pk if recommendation.path else None
     return {
         "filter_form": form,
         "filters": filters,
@@ -191,6 +195,7 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
         "courses": courses,
         "learning_paths": paths,
         "recommended_stage": stage,
+        "recommended_path_id": recommended,
     }
 
 
@@ -518,27 +523,19 @@ def my_learning_context(user) -> dict:
             course_lessons_, enrollment, {lesson.pk for lesson in course_lessons_} & completed
         )
 
-    stage = provider_stage(user)
-    paths = learning_paths(user, stage=stage)
     enrolled = {e.course_id for e in enrollments}
-    recommended_path = next((p for p in paths if not p.is_complete), None)
-    next_course = recommended_path.next_course if recommended_path else None
-    if next_course is None:
-        next_course = (
-            originals(CoursePage.objects.live())
-            .public()
-            .filter(growth_stage=stage)
-            .exclude(pk__in=enrolled)
-            .select_related("product")
-            .order_by("path")
-            .first()
-        )
+    # The one recommendation (courses/recommending.py), the same the diagnosis result gives.
+    recommendation = recommend_learning(user)
+    stage = recommendation.stage
+    recommended_path = recommendation.path
+    next_course = recommendation.next_course
     return {
         "in_progress": [e for e in enrollments if not e.completed_at],
         "completed": [e for e in enrollments if e.completed_at],
         "stage": GrowthStage(stage),
-        "paths": paths,
+        "paths": [p for p in recommendation.paths if p.path.growth_stage == stage],
         "recommended_path": recommended_path,
+        "recommendation_reason": recommendation.reason,
         "next_course": next_course,
         "next_course_enrolled": next_course is not None and next_course.pk in enrolled,
     }

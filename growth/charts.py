@@ -24,12 +24,17 @@ def bar_chart(
     maximum: float | None = None,
     unit: str = "",
     chart_id: str = "chart",
+    bar_width: int = 270,
+    value_width: int = 150,
+    font_size: int = 15,
 ) -> SafeString:
     """Horizontal bars, one per row: the label above its bar, value and note to the right.
 
-    The label sits on its own line so the chart stays legible when a phone scales it down.
+    The label sits on its own line so the chart stays legible when a phone scales it down;
+    a narrower drawing with larger type (bar_width, font_size) stays readable at 390 px.
     """
-    row_h, bar_w, value_w = 50, 270, 150
+    bar_w, value_w = bar_width, value_width
+    row_h = max(50, 3 * font_size + 5)
     height = max(1, len(bars)) * row_h + 6
     width = bar_w + value_w
     top = maximum if maximum else max((b.value for b in bars), default=0) or 1
@@ -46,12 +51,14 @@ def bar_chart(
         color = PALETTE[i % len(PALETTE)]
         text = f"{_fmt(bar.value)}{unit}" + (f" · {bar.note}" if bar.note else "")
         parts += [
-            f'<text x="0" y="{y + 15}" font-size="15" fill="#1f2933">'
+            f'<text x="0" y="{y + font_size}" font-size="{font_size}" fill="#1f2933">'
             f"{escape(_clip(bar.label, 28))}</text>",
-            f'<rect x="0" y="{y + 22}" width="{bar_w}" height="20" rx="3" fill="#e6ebef"/>',
-            f'<rect x="0" y="{y + 22}" width="{length:.1f}" height="20" rx="3" fill="{color}"/>',
-            f'<text x="{bar_w + 8}" y="{y + 37}" font-size="15" fill="#1f2933">'
-            f"{escape(text)}</text>",
+            f'<rect x="0" y="{y + font_size + 7}" width="{bar_w}" height="{font_size + 5}" rx="3" '
+            f'fill="#e6ebef"/>',
+            f'<rect x="0" y="{y + font_size + 7}" width="{length:.1f}" height="{font_size + 5}" '
+            f'rx="3" fill="{color}"/>',
+            f'<text x="{bar_w + 8}" y="{y + 2 * font_size + 7}" font-size="{font_size}" '
+            f'fill="#1f2933">{escape(text)}</text>',
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -47,3 +47,52 @@ class DeclineJoinRequestForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlanEditForm(forms.Form):
+    """Target dates and removals for the plan's items, and one item to add."""
+
+    def __init__(self, *args, items, addable: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            title = str(item.target)
+            self.fields[f"date_{item.pk}"] = forms.DateField(
+                label=_("Target date for %(title)s") % {"title": title},
+                required=False,
+                initial=item.target_date,
+                widget=DateInput(format="%Y-%m-%d"),
+            )
+            self.fields[f"remove_{item.pk}"] = forms.BooleanField(
+                label=_("Remove %(title)s") % {"title": title}, required=False
+            )
+        self.fields["add"] = forms.ChoiceField(
+            label=_("Add to the plan"),
+            required=False,
+            choices=[("", _("Nothing to add"))] + addable,
+        )
+        self.fields["add_date"] = forms.DateField(
+            label=_("Its target date"), required=False, widget=DateInput(format="%Y-%m-%d")
+        )
+
+    def rows(self) -> list:
+        """(item, its date field, its remove field) for the template."""
+        return [(i, self[f"date_{i.pk}"], self[f"remove_{i.pk}"]) for i in self.items]
+
+    def dates(self) -> dict:
+        return {i.pk: self.cleaned_data.get(f"date_{i.pk}") for i in self.items}
+
+    def removed(self) -> set[int]:
+        return {i.pk for i in self.items if self.cleaned_data.get(f"remove_{i.pk}")}
+
+    def addition(self):
+        """(kind, pk, date) from "course:12", or None."""
+        value = self.cleaned_data.get("add") or ""
+        if ":" not in value:
+            return None
+        kind, pk = value.split(":", 1)
+        return kind, int(pk), self.cleaned_data.get("add_date")

@@ -409,3 +409,117 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class ActionPlan(models.Model):
+    """What a provider decided to do after one diagnosis: adopted from the recommendation, then
+    edited by its administrators. Kept with that diagnosis, so the history shows each plan."""
+
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=pgettext_lazy("service provider company", "provider"),
+        on_delete=models.CASCADE,
+        related_name="action_plans",
+    )
+    diagnosis = models.OneToOneField(
+        Diagnosis,
+        verbose_name=_("diagnosis"),
+        on_delete=models.CASCADE,
+        related_name="action_plan",
+    )
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adopted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adopted_at = models.DateTimeField(_("adopted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-adopted_at"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self):
+        return f"{self.provider} · {self.adopted_at:%Y-%m-%d}"
+
+
+class ActionPlanItem(models.Model):
+    """One step of a plan: a course to complete, an event to attend or a certificate to earn.
+
+    Its progress is read from the team's completions, attendance and certificates when the plan
+    is shown (selectors.plan_progress); nothing here is ticked by hand."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="items"
+    )
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=GrowthStage.choices, blank=True
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        "certification.Programme",
+        verbose_name=_("certification programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("action plan item")
+        verbose_name_plural = _("action plan items")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(course__isnull=False, event__isnull=True, programme__isnull=True)
+                    | Q(course__isnull=True, event__isnull=False, programme__isnull=True)
+                    | Q(course__isnull=True, event__isnull=True, programme__isnull=False)
+                ),
+                name="action_plan_item_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "course"],
+                condition=Q(course__isnull=False),
+                name="plan_course_once",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "event"], condition=Q(event__isnull=False), name="plan_event_once"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "programme"],
+                condition=Q(programme__isnull=False),
+                name="plan_programme_once",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target)
+
+    @property
+    def kind(self) -> str:
+        return "course" if self.course_id else "event" if self.event_id else "programme"
+
+    @property
+    def target(self):
+        return self.course or self.event or self.programme

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from academy.localisation import originals
-from academy.models import GrowthStage, Industry, Membership, Provider
+from academy.models import GrowthStage, Membership, Provider
 from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
-from courses.models import CaseStudyPage, CoursePage, Enrollment, LessonProgress
-from courses.selectors import learning_paths
-from events.models import EventPage, Registration
+from courses.models import Enrollment, LessonProgress
+from events.models import Registration
 
+from . import recommendations
 from .charts import Bar, bar_chart
-from .models import DIRECTIONS, Diagnosis, Invitation, Level
+from .models import DIRECTIONS, ActionPlan, Diagnosis, Invitation, Level
+from .peers import MIN_GROUP
+from .plans import plan_of, plan_view
+from .services.plans import may_edit_plan
 
 STAGE_ORDER = [s.value for s in GrowthStage]
 
@@ -47,8 +48,7 @@ ADVICE = {
 
 
 def next_stage(stage: str) -> str:
-    index = STAGE_ORDER.index(stage)
-    return STAGE_ORDER[min(index + 1, len(STAGE_ORDER) - 1)]
+    return recommendations.next_stage(stage)
 
 
 # --- Diagnosis ----------------------------------------------------------------------------------
@@ -65,6 +65,16 @@ class DirectionResult:
     level_label: str
     change: int | None = None  # percentage points since the previous diagnosis
     advice: str = ""
+
+    @property
+    def change_text(self) -> str:
+        """The change with its sign and unit: "+10 points", "−40 points" (a real minus)."""
+        if self.change is None:
+            return ""
+        signed = (
+            f"+{self.change}" if self.change > 0 else f"−{-self.change}" if self.change else "±0"
+        )
+        return _("%(change)s points") % {"change": signed}
 
 
 def direction_results(diagnosis: Diagnosis, previous: Diagnosis | None = None) -> list:
@@ -105,9 +115,9 @@ def previous_of(diagnosis: Diagnosis) -> Diagnosis | None:
 def history(provider: Provider) -> list[Diagnosis]:
     """Completed diagnoses, newest first, each with `.previous_stage` and `.change` in points."""
     done = list(
-        Diagnosis.objects.filter(provider=provider, state=Diagnosis.State.COMPLETED).order_by(
-            "-completed_at"
-        )
+        Diagnosis.objects.filter(provider=provider, state=Diagnosis.State.COMPLETED)
+        .annotate(has_plan=Exists(ActionPlan.objects.filter(diagnosis_id=OuterRef("pk"))))
+        .order_by("-completed_at")
     )
     for newer, older in zip(done, done[1:] + [None], strict=False):
         newer.previous_stage = older.stage if older else ""
@@ -115,91 +125,19 @@ def history(provider: Provider) -> list[Diagnosis]:
     return done
 
 
-def industry_family(provider: Provider) -> list[int]:
-    """The provider's industries with their sub-industries (two levels deep)."""
-    roots = list(provider.industries.values_list("pk", flat=True))
-    return list(
-        Industry.objects.filter(
-            Q(pk__in=roots) | Q(parent_id__in=roots) | Q(parent__parent_id__in=roots)
-        ).values_list("pk", flat=True)
-    )
-
-
-def benchmark_cases(provider: Provider, stage: str, limit: int = 3) -> list[CaseStudyPage]:
-    """Case studies in the provider's industries by providers at `stage`; filled up with other
-    cases of the same industries when fewer exist."""
-    industries = industry_family(provider)
-    if not industries:
-        return []
-    cases = (
-        originals(CaseStudyPage.objects.live())
-        .public()
-        .filter(industry_id__in=industries)
-        .exclude(provider_id=provider.pk)
-        .annotate(
-            at_stage=Case(
-                When(provider__growth_stage=stage, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .select_related("industry", "provider")
-        .order_by("at_stage", "-first_published_at")
-    )
-    return list(cases[:limit])
-
-
-def events_for_gaps(provider: Provider, keywords: list[str], limit: int = 3) -> list[EventPage]:
-    """Upcoming events whose title or summary names one of the keywords, the provider's city
-    first."""
-    if not keywords:
-        return []
-    match = Q()
-    for word in keywords:
-        match |= Q(title__icontains=word) | Q(summary__icontains=word)
-    events = (
-        originals(EventPage.objects.live())
-        .public()
-        .filter(match, start__gte=timezone.now(), cancelled_at__isnull=True)
-        .annotate(
-            here=Case(
-                When(city=provider.city, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("here", "start")
-    )
-    return list(events[:limit])
-
-
-def stage_courses(stage: str, limit: int = 5) -> list[CoursePage]:
-    """Courses for a stage that has no learning path yet."""
-    return list(
-        originals(CoursePage.objects.live())
-        .public()
-        .filter(growth_stage=stage)
-        .order_by("path")[:limit]
-    )
-
-
 def result_context(diagnosis: Diagnosis, user) -> dict:
     previous = previous_of(diagnosis)
     directions = direction_results(diagnosis, previous)
-    gaps = [d for d in directions if d.level == Level.GAP]
-    developing = [d for d in directions if d.level == Level.DEVELOPING]
-    strengths = [d for d in directions if d.level == Level.ESTABLISHED]
-    keywords = []
-    for d in gaps + developing:
-        keywords += diagnosis.snapshot.get("event_keywords", {}).get(d.direction, [])
-    ahead = next_stage(diagnosis.stage)
-    paths = learning_paths(user, stage=ahead)
+    found = recommendations.recommend(diagnosis, user)
     chart = bar_chart(
         [Bar(d.label, d.percent, d.level_label) for d in directions],
         title=_("Level per direction"),
         maximum=100,
         unit="%",
         chart_id="diagnosis-chart",
+        bar_width=200,
+        value_width=190,
+        font_size=18,
     )
     return {
         "diagnosis": diagnosis,
@@ -207,19 +145,35 @@ def result_context(diagnosis: Diagnosis, user) -> dict:
         "previous": previous,
         "directions": directions,
         "chart": chart,
-        "strengths": strengths,
-        "developing": developing,
-        "gaps": gaps,
+        "strengths": [d for d in directions if d.level == Level.ESTABLISHED],
+        "developing": [d for d in directions if d.level == Level.DEVELOPING],
+        "gaps": [d for d in directions if d.level == Level.GAP],
         "stage": GrowthStage(diagnosis.stage),
         "stage_changed": previous is not None and previous.stage != diagnosis.stage,
         "previous_stage": GrowthStage(previous.stage) if previous else None,
-        "next_stage": GrowthStage(ahead),
-        "at_top": ahead == diagnosis.stage,
-        "paths": paths,
-        "stage_courses": [] if paths else stage_courses(ahead),
-        "cases": benchmark_cases(diagnosis.provider, ahead),
-        "events": events_for_gaps(diagnosis.provider, keywords),
+        "next_stage": GrowthStage(found.next_stage),
+        "at_top": found.at_top,
+        "priorities": found.priorities,
+        "peers": found.peers,
+        "min_group": MIN_GROUP,
+        "learning": found.learning,
+        "paths": [found.learning.path] if found.learning.path else [],
+        "cases": found.benchmarks.cases,
+        "cases_scope": found.benchmarks.scope,
+        "events": found.events,
+        "plan": plan_view(plan) if (plan := plan_of(diagnosis)) else None,
+        "may_edit_plan": may_edit_plan(user, diagnosis.provider_id),
+        "is_latest": is_latest(diagnosis),
     }
+
+
+def is_latest(diagnosis: Diagnosis) -> bool:
+    """Whether no completed diagnosis of the provider is newer than this one."""
+    return not Diagnosis.objects.filter(
+        provider_id=diagnosis.provider_id,
+        state=Diagnosis.State.COMPLETED,
+        completed_at__gt=diagnosis.completed_at,
+    ).exists()
 
 
 # --- Team dashboard -----------------------------------------------------------------------------

@@ -24,11 +24,18 @@ from academy import services as academy_services
 from academy.models import GrowthStage, JoinRequest
 from academy.script import as_written
 
-from . import selectors
-from .forms import DeclineJoinRequestForm, DirectionStepForm, InvitationForm, RoleForm
+from . import plans, selectors
+from .forms import (
+    DeclineJoinRequestForm,
+    DirectionStepForm,
+    InvitationForm,
+    PlanEditForm,
+    RoleForm,
+)
 from .models import Diagnosis
 from .services import GrowthError
 from .services import diagnosis as diagnosis_services
+from .services import plans as plan_services
 from .services import team as team_services
 
 INVITATION_SESSION_KEY = "growth_invitation_token"
@@ -186,6 +193,77 @@ def diagnosis_result(request, pk: int):
     return TemplateResponse(
         request, "growth/diagnosis_result.html", selectors.result_context(diagnosis, request.user)
     )
+
+
+# --- Action plan ----------------------------------------------------------------------------------
+
+
+def _plan_page(request, diagnosis, form=None, status: int = 200):
+    plan = plans.plan_of(diagnosis)
+    may_edit = plan_services.may_edit_plan(request.user, diagnosis.provider_id)
+    context = {
+        "diagnosis": diagnosis,
+        "provider": diagnosis.provider,
+        "plan": plans.plan_view(plan) if plan else None,
+        "may_edit": may_edit,
+        "is_latest": selectors.is_latest(diagnosis),
+    }
+    if plan is None:
+        context["recommended"] = plan_services.recommended_items(diagnosis, request.user)
+    elif may_edit:
+        context["form"] = form or PlanEditForm(
+            items=[i.item for i in context["plan"].items], addable=plans.addable_choices()
+        )
+    return TemplateResponse(request, "growth/action_plan.html", context, status=status)
+
+
+def _completed_diagnosis(request, pk: int):
+    diagnosis = _own_diagnosis(request, pk)
+    if diagnosis.state != Diagnosis.State.COMPLETED:
+        raise Http404
+    return diagnosis
+
+
+@login_required
+def action_plan(request, pk: int):
+    return _plan_page(request, _completed_diagnosis(request, pk))
+
+
+@login_required
+@require_POST
+def action_plan_adopt(request, pk: int):
+    diagnosis = _completed_diagnosis(request, pk)
+    try:
+        plan_services.adopt_plan(request.user, diagnosis)
+    except GrowthError as error:
+        messages.error(request, error.message)
+        return _plan_page(request, diagnosis, status=error.status)
+    messages.success(request, _("The plan is adopted. Its progress fills in as your team learns."))
+    return redirect("growth:action_plan", pk=diagnosis.pk)
+
+
+@login_required
+@require_POST
+def action_plan_edit(request, pk: int):
+    diagnosis = _completed_diagnosis(request, pk)
+    plan = plans.plan_of(diagnosis)
+    if plan is None:
+        raise Http404
+    if not plan_services.may_edit_plan(request.user, diagnosis.provider_id):
+        messages.error(request, _("Only your company's administrators adopt and edit the plan."))
+        return _plan_page(request, diagnosis, status=403)
+    form = PlanEditForm(request.POST, items=list(plan.items.all()), addable=plans.addable_choices())
+    if not form.is_valid():
+        return _plan_page(request, diagnosis, form=form, status=400)
+    try:
+        plan_services.edit_plan(
+            request.user, plan, dates=form.dates(), remove=form.removed(), add=form.addition()
+        )
+    except GrowthError as error:
+        form.add_error(None, error.message)
+        return _plan_page(request, diagnosis, form=form, status=error.status)
+    messages.success(request, _("The plan is saved."))
+    return redirect("growth:action_plan", pk=diagnosis.pk)
 
 
 # --- Team -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.sections import MY_ACADEMY_SECTIONS, Section
+from courses.recommending import RECOMMENDER
 
 from .models import Diagnosis, Questionnaire, StageOverride
 
@@ -120,11 +121,17 @@ def overrides_menu_item():
     return override_viewset.get_menu_item(order=262)
 
 
+@hooks.register(RECOMMENDER)
+def learning_recommendation(user):
+    from .recommendations import learning_for
+
+    return learning_for(user)
+
+
 @hooks.register(MY_ACADEMY_SECTIONS)
 def growth_section(request):
-    from courses.selectors import learning_paths
+    from courses.recommending import recommend_learning
 
-    from .selectors import next_stage
     from .services.diagnosis import current_draft, membership_of
 
     membership = membership_of(request.user)
@@ -136,18 +143,18 @@ def growth_section(request):
         .order_by("-completed_at")
         .first()
     )
-    next_path = None
-    if latest:
-        paths = learning_paths(request.user, stage=next_stage(latest.stage))
-        next_path = next((p for p in paths if not p.is_complete), None)
+    # The same engine as the result page and the catalogue (growth/recommendations.py).
+    learning = recommend_learning(request.user) if latest else None
     return Section(
         key="growth",
         order=5,
         template="growth/includes/my_growth.html",
         context={
             "latest": latest,
+            "provider": provider,
             "draft": None if latest else current_draft(provider),
-            "next_path": next_path,
+            "next_path": learning.path if learning else None,
+            "learning": learning,
             "is_admin": membership.role == membership.Role.ADMIN,
         },
     )
