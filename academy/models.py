@@ -634,3 +634,6 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+from .data_rights import ClosureRequest, DataExport  # noqa: E402, F401  (issue 20: My data)

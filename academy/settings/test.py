@@ -15,6 +15,7 @@ EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Tests that need a real worker start one themselves (tests/academy/test_celery_worker.py);
 # every other test runs tasks in-process.
