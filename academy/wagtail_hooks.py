@@ -62,3 +62,25 @@ def keep_records_of_user(request, user):
 
 def _DEACTIVATE():
     return gettext("Deactivate the account instead: the person can no longer sign in.")
+
+
+@hooks.register("register_log_actions")
+def register_closure_actions(actions):
+    """Staff acting on a person's account closure (academy/closure.py), in Wagtail's log."""
+    from django.utils.translation import gettext_lazy as _
+
+    actions.register_action(
+        "academy.closure.requested_on_behalf",
+        _("Account closure requested on the person's behalf"),
+        _("Account closure requested on the person's behalf"),
+    )
+    actions.register_action(
+        "academy.closure.closed_on_behalf",
+        _("Account closed on the person's behalf"),
+        _("Account closed on the person's behalf"),
+    )
+    actions.register_action(
+        "academy.closure.cancelled_on_behalf",
+        _("Account closure cancelled on the person's behalf"),
+        _("Account closure cancelled on the person's behalf"),
+    )
