@@ -114,6 +114,7 @@ class ClosureRequest(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("account closure request")
         verbose_name_plural = _("account closure requests")
+        permissions = [("process_closure", _("Can close accounts on a person's behalf"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],

@@ -32,7 +32,6 @@ def _my_data(request, status: int = 200):
             "key": c.section.key,
             "title": c.section.title,
             "empty_text": c.section.empty_text,
-            "columns": [_(column) for column in c.columns],
             "rows": [[(_(k), v) for k, v in row.items()] for row in my_data.plain_rows(c.rows)],
         }
         for c in collected

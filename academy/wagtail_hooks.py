@@ -84,3 +84,17 @@ def register_closure_actions(actions):
         _("Account closure cancelled on the person's behalf"),
         _("Account closure cancelled on the person's behalf"),
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_closure_viewset():
+    from .admin_closures import closure_viewset
+
+    return closure_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_closure_urls():
+    from .admin_closures import urls
+
+    return urls()

@@ -191,3 +191,37 @@ def test_others_cannot_use_a_closure_link_once_the_account_is_closed(client, wor
     closure.close_now(request, by=staff)
     assert client.get(f"/en/my-academy/close/{token}/").status_code == 404
     assert client.get("/en/my-academy/close/not-a-token/").status_code == 404
+
+
+def test_staff_with_the_permission_close_an_account_from_the_admin(client, world):
+    from django.contrib.auth.models import Permission
+
+    officer = UserFactory(is_staff=True)
+    officer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="process_closure"),
+        Permission.objects.get(codename="view_closurerequest"),
+    )
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+
+    client.force_login(clerk)
+    response = client.post("/admin/closures/on-behalf/", {"email": EMAIL, "now": "on"})
+    assert response.status_code in (302, 403) and not ClosureRequest.objects.exists()
+
+    client.force_login(officer)
+    assert client.get("/admin/closures/on-behalf/").status_code == 200
+    assert client.post("/admin/closures/on-behalf/", {"email": "nobody@x.org"}).status_code == 400
+    response = client.post("/admin/closures/on-behalf/", {"email": EMAIL, "now": "on"})
+    assert response.status_code == 302
+    done = ClosureRequest.objects.get()
+    assert done.status == Status.CLOSED and done.acting_staff == officer
+    assert ModelLogEntry.objects.filter(
+        object_id=str(done.pk), action="academy.closure.closed_on_behalf", user=officer
+    ).exists()
+    listing = client.get(reverse("closures:index")).content.decode()
+    assert f"#{done.pk}" in listing and NAME not in listing
+    assert (
+        "user row anonymised"
+        in client.get(reverse("closures:inspect", args=[done.pk])).content.decode()
+    )
