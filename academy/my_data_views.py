@@ -1,11 +1,14 @@
 """My academy → My data, profile corrections and closing the account (issue 20). Thin: the rules
 are in my_data.py and closure.py, the data in personal_data.py's sections."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +18,13 @@ from . import closure, my_data, personal_data, services
 from .errors import ActionRefused
 from .forms import CloseAccountForm, ProfileForm
 from .models import ClosureRequest, DataExport
+
+
+def _shown(value):
+    """A cell as the page shows it: local time to the minute; everything else as the files."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return my_data.plain(value)
 
 
 @login_required
