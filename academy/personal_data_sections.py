@@ -215,14 +215,21 @@ class EmailsSent(personal_data.Section):
     erase_order = 900
 
     def mails(self, user) -> list[OutgoingMail]:
-        # The ledger keeps the addresses as one line: match whole addresses, not substrings.
-        mine = user.email.lower()
+        # Every address the person has used (a changed address keeps its old mails), matched
+        # as whole addresses: the ledger keeps them as one line.
+        from allauth.account.models import EmailAddress
+
+        addresses = {user.email.lower()} | {
+            a.lower()
+            for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        }
+        candidates = Q()
+        for address in addresses:
+            candidates |= Q(recipients__icontains=address)
         return [
             m
-            for m in OutgoingMail.objects.filter(recipients__icontains=user.email).order_by(
-                "created_at", "pk"
-            )
-            if mine in [a.strip().lower() for a in m.recipients.split(",")]
+            for m in OutgoingMail.objects.filter(candidates).order_by("created_at", "pk")
+            if addresses & {a.strip().lower() for a in m.recipients.split(",")}
         ]
 
     def collect(self, user):

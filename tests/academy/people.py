@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
 from academy import services
-from academy.models import JoinRequest, Membership, Provider, User
+from academy.models import JoinRequest, Membership, OutgoingMail, Provider, User
 from certification.models import ApprovalApplication, Attempt, Certificate, Response
 from courses.models import Enrollment, LessonProgress
 from events.models import Registration, SessionRating
@@ -29,6 +30,7 @@ from tests.factories import LecturerProfileFactory, ProviderFactory, UserFactory
 
 NAME = "欧阳明远"
 EMAIL = "ouyang.mingyuan@example.com"
+OLD_EMAIL = "ouyang.old@example.com"
 
 
 @dataclass
@@ -138,6 +140,16 @@ def rich_person(home_page) -> World:
     Invitation.objects.create(provider=provider, email=EMAIL, invited_by=other)
     services.send_welcome_email(person.pk, "zh-hans")
     services.send_welcome_email(other.pk, "zh-hans")
+    # An address used before: its mails are theirs too.
+    EmailAddress.objects.create(user=person, email=OLD_EMAIL, verified=True, primary=False)
+    OutgoingMail.objects.create(
+        key="test:old-address",
+        kind="join_decision",
+        recipients=OLD_EMAIL,
+        subject="加入申请结果",
+        status=OutgoingMail.Status.SENT,
+        sent_at=timezone.now(),
+    )
 
     return World(
         person=person,

@@ -19,7 +19,7 @@ from academy.models import ClosureRequest, Membership
 from certification.models import Certificate
 from certification.services.exam_statistics import exam_statistics
 from events.models import Registration
-from tests.academy.people import EMAIL, NAME, rich_person, tables_mentioning
+from tests.academy.people import EMAIL, NAME, OLD_EMAIL, rich_person, tables_mentioning
 from tests.certification.factories_programmes import signing_key_dir, signing_keys  # noqa: F401
 from tests.factories import PASSWORD, UserFactory
 
@@ -120,7 +120,7 @@ def test_request_cancel_request_and_let_it_run(client, world, committed):
     assert steps["profile: user row anonymised"] == 1
 
     # Nothing personal left, in any table.
-    assert tables_mentioning(EMAIL, NAME, "ouyang", "明远") == []
+    assert tables_mentioning(EMAIL, OLD_EMAIL, NAME, "ouyang", "明远") == []
     person.refresh_from_db()
     assert not person.is_active and not person.has_usable_password()
     assert not client.login(email=EMAIL, password=PASSWORD)
