@@ -209,3 +209,37 @@ class LecturerProfileForm(forms.ModelForm):
         if len(bio) > 2000:
             raise forms.ValidationError(_("Keep the biography under 2,000 characters."))
         return bio
+
+
+class ProfileForm(forms.Form):
+    """The person corrects their own profile: their name and the language they read in (the
+    e-mail address is changed, and verified, on allauth's e-mail page)."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("How your name appears on the site and on certificates."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        help_text=_("E-mails and certificates are written in it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+    def clean_display_name(self):
+        return _typed_name(self.cleaned_data["display_name"])
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -48,3 +48,45 @@ def purge_outbox() -> int:
 def apply_retention() -> dict:
     """Remove what ACADEMY_RETENTION says is due; the run is recorded (academy.RetentionRun)."""
     return {o.rule.name: o.count for o in retention.apply_all() if o.days is not None}
+
+
+# --- My data and account closure (issue 20) -------------------------------------------------------
+
+
+@shared_task
+def build_data_export(export_id: int) -> bool:
+    """Build a person's ZIP of their data; it e-mails the link once (another task)."""
+    from . import my_data
+
+    return my_data.build_export(export_id)
+
+
+@shared_task(base=MailTask)
+def send_data_export_email(export_id: int) -> bool:
+    from . import my_data
+
+    return my_data.send_export_email(export_id)
+
+
+@shared_task(ignore_result=True)
+def expire_data_exports() -> int:
+    """Delete downloads of personal data past their expiry (hourly)."""
+    from . import my_data
+
+    return my_data.expire_exports()
+
+
+@shared_task(base=MailTask)
+def send_closure_confirmation(closure_id: int) -> bool:
+    from . import closure
+
+    return closure.send_confirmation(closure_id)
+
+
+@shared_task(ignore_result=True)
+def process_closures() -> dict:
+    """Close the accounts whose cooling-off period has ended (daily), each in its own transaction."""
+    from . import closure
+
+    result = closure.process_due()
+    return {"closed": result.done, "failed": len(result.failed)}

@@ -11,7 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import privacy_views, views
+from . import my_data_views, privacy_views, views
 from .api import api_router
 
 urlpatterns = [
@@ -39,6 +39,24 @@ urlpatterns += i18n_patterns(
         "my-academy/company/requests/<int:pk>/withdraw/",
         views.join_request_withdraw,
         name="join_request_withdraw",
+    ),
+    # What the academy holds about the person, its download, their profile, closing the account.
+    path("my-academy/my-data/", my_data_views.my_data_page, name="my_data"),
+    path("my-academy/my-data/downloads/", my_data_views.export_request, name="my_data_export"),
+    path(
+        "my-academy/my-data/downloads/<int:pk>/",
+        my_data_views.export_download,
+        name="my_data_download",
+    ),
+    path("my-academy/profile/", my_data_views.profile_edit, name="profile_edit"),
+    path("my-academy/close/", my_data_views.close_account, name="close_account"),
+    path(
+        "my-academy/close/cancel/", my_data_views.close_account_cancel, name="close_account_cancel"
+    ),
+    path(
+        "my-academy/close/<str:token>/",
+        my_data_views.close_account_link,
+        name="close_account_link",
     ),
     path(
         "my-academy/lecturer-profile/",

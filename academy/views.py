@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import search as site_search
 from . import selectors, services
+from .closure import open_request as open_closure_request
 from .forms import JoinCompanyForm, LecturerProfileForm, RegisterCompanyForm
 from .health import check_health
 from .models import LecturerProfile
@@ -35,6 +36,7 @@ def _my_academy(request, status: int = 200, **bound_forms):
     context = selectors.my_academy_context(request.user)
     context["sections"] = my_academy_sections(request)
     context["first_sign_in"] = request.session.get(FIRST_SIGN_IN, False)
+    context["closure"] = open_closure_request(request.user)
     if context["membership"] is None:
         # Without a company: ask to join one by its name, or register your own.
         context["join_form"] = bound_forms.get("join_form") or JoinCompanyForm()

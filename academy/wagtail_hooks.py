@@ -90,3 +90,39 @@ def log_staff_viewing_a_person(request, user):
     # data (a save is logged by Wagtail as an edit, so only the reading is logged here).
     if request.method == "GET":
         audit.log_personal_data_viewed(request, user, where="wagtail users edit")
+
+
+@hooks.register("register_log_actions")
+def register_closure_actions(actions):
+    """Staff acting on a person's account closure (academy/closure.py), in Wagtail's log."""
+    from django.utils.translation import gettext_lazy as _
+
+    actions.register_action(
+        "academy.closure.requested_on_behalf",
+        _("Account closure requested on the person's behalf"),
+        _("Account closure requested on the person's behalf"),
+    )
+    actions.register_action(
+        "academy.closure.closed_on_behalf",
+        _("Account closed on the person's behalf"),
+        _("Account closed on the person's behalf"),
+    )
+    actions.register_action(
+        "academy.closure.cancelled_on_behalf",
+        _("Account closure cancelled on the person's behalf"),
+        _("Account closure cancelled on the person's behalf"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_closure_viewset():
+    from .admin_closures import closure_viewset
+
+    return closure_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_closure_urls():
+    from .admin_closures import urls
+
+    return urls()

@@ -100,6 +100,12 @@ PRIVACY_NOTICE_EXEMPT_URL_NAMES = {
     "account_logout",
     "account_email_verification_sent",
     "account_confirm_email",
+    "my_data",
+    "my_data_export",
+    "my_data_download",
+    "close_account",
+    "close_account_cancel",
+    "close_account_link",
 }
 
 ROOT_URLCONF = "academy.urls"
@@ -264,6 +270,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certification.tasks.complete_certificates",
         "schedule": crontab(minute=25),
     },
+    # Personal data (issue 20): expired downloads deleted; closures whose cooling-off ended.
+    "academy-expire-data-exports": {
+        "task": "academy.tasks.expire_data_exports",
+        "schedule": crontab(minute=50),
+    },
+    "academy-process-closures": {
+        "task": "academy.tasks.process_closures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "certification-close-abandoned-attempts": {
         "task": "certification.tasks.close_abandoned_attempts",
         "schedule": crontab(minute="*"),
@@ -331,9 +346,22 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # `manage.py backup` writes its archives here unless told otherwise (README, "Backups").
 BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+
+# Files only their owner may fetch, through a permission-checked view (personal-data exports),
+# never under MEDIA_URL. Several machines: a shared location, or an S3 bucket without public access
+# (PRIVATE_FILE_STORAGE=storages.backends.s3.S3Storage, configured like the default storage).
+PRIVATE_FILE_STORAGE = env(
+    "PRIVATE_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": PRIVATE_FILE_STORAGE,
+        "OPTIONS": {"location": str(env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private"))}
+        if PRIVATE_FILE_STORAGE.endswith("FileSystemStorage")
+        else {},
+    },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -420,6 +448,13 @@ ACADEMY_RATE_LIMITS = {
     "verify_lookup": env("VERIFY_LOOKUP_RATE_LIMIT", default="60/m/ip"),
     "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
 }
+
+# --- Personal data (issue 20: My data, account closure) -------------------------------------------
+# A person may ask for one download of their data per this many minutes; the link lasts this long.
+MY_DATA_EXPORT_EVERY_MINUTES = env.int("MY_DATA_EXPORT_EVERY_MINUTES", default=60)
+MY_DATA_EXPORT_KEEP_DAYS = env.int("MY_DATA_EXPORT_KEEP_DAYS", default=7)
+# Days between confirming an account closure and carrying it out (cancellable meanwhile).
+ACCOUNT_CLOSURE_COOLING_OFF_DAYS = env.int("ACCOUNT_CLOSURE_COOLING_OFF_DAYS", default=7)
 # Behind a proxy every request comes from the proxy's address: say how many proxies (or which
 # header) to trust, so that rate limits count per visitor. allauth reads these; so do ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

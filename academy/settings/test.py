@@ -18,6 +18,7 @@ STORAGES = {
         "BACKEND": env("TEST_FILE_STORAGE", default="django.core.files.storage.InMemoryStorage")
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Tests that need a real worker start one themselves (tests/academy/test_celery_worker.py);
 # every other test runs tasks in-process.
