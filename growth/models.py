@@ -409,3 +409,7 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+# The team's other records live in their own module; Django finds models imported here.
+from .team_models import Assignment, JoinLink, MemberRemoval  # noqa: E402, F401

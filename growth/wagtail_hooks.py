@@ -153,6 +153,28 @@ def growth_section(request):
     )
 
 
+@hooks.register(MY_ACADEMY_SECTIONS)
+def assignments_section(request):
+    """Learning the member's company assigned to them, at the top of My academy."""
+    from .selectors import my_assignments
+
+    if not request.user.is_authenticated:
+        return None
+    assignments = my_assignments(request.user)
+    if not assignments:
+        return None
+    return Section(
+        key="assignments",
+        order=1,
+        template="growth/includes/my_assignments.html",
+        context={
+            "assignments": assignments,
+            "provider": assignments[0].membership.provider,
+            "overdue_count": sum(s.is_overdue for s in assignments),
+        },
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     from . import reports

@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certification.tasks.complete_certificates",
         "schedule": crontab(minute=25),
     },
+    # Assignment reminders (growth/services/assignments.py): before and on the due date, once each.
+    "growth-assignment-reminders": {
+        "task": "growth.tasks.queue_assignment_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "certification-close-abandoned-attempts": {
         "task": "certification.tasks.close_abandoned_attempts",
         "schedule": crontab(minute="*"),
