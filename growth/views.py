@@ -254,7 +254,7 @@ def team_csv(request):
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
-    rows = selectors.team_members(admin.provider)
+    rows = selectors.team_context(admin.provider)["rows"]
     response, writer = exports.csv_response("team.csv")
     writer.writerow(
         [
@@ -267,6 +267,7 @@ def team_csv(request):
             _("Exams (latest result)"),
             _("Certificates"),
             _("Events attended"),
+            _("Assignments"),
         ]
     )
     for row in rows:
@@ -289,6 +290,11 @@ def team_csv(request):
                     for c in row.certificates
                 ),
                 m.attended,
+                "; ".join(
+                    f"{a.assignment.subject.title}: {a.state_label} "
+                    f"({a.lessons_done}/{a.lessons_total}, {_('due')} {a.due.isoformat()})"
+                    for a in row.assignments
+                ),
             ]
         )
     return response

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from academy import outbox
 from academy.models import Membership
@@ -35,6 +36,13 @@ DONE = "done"
 OVERDUE = "overdue"
 IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
+
+STATE_LABELS = {
+    DONE: pgettext_lazy("assignment state", "done"),
+    OVERDUE: pgettext_lazy("assignment state", "overdue"),
+    IN_PROGRESS: pgettext_lazy("assignment state", "in progress"),
+    NOT_STARTED: pgettext_lazy("assignment state", "not started"),
+}
 
 DUE_SOON = "due-soon"
 DUE = "due"
@@ -130,6 +138,10 @@ class MemberAssignment:
         if any(progress.started or progress.done for _, progress in self.courses):
             return IN_PROGRESS
         return NOT_STARTED
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
 
     @property
     def is_overdue(self) -> bool:
