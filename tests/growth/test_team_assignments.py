@@ -165,9 +165,11 @@ def test_reminders_go_once_before_and_once_on_the_due_date(
         mark_lesson_complete(done_member.user, lesson)
 
     def run_on(day):
-        with time_machine.travel(_at(day), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                queue_reminders()
+        with (
+            time_machine.travel(_at(day), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            queue_reminders()
 
     run_on(today)  # six days before: nothing yet
     assert mail.outbox == []
