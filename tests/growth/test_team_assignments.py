@@ -225,3 +225,44 @@ def test_member_without_assignments_sees_no_section(client):
     member = MembershipFactory(user=UserFactory())
     client.force_login(member.user)
     assert "assignments" not in client.get("/en/my-academy/").context["sections"]
+
+
+def test_my_academy_assignments_query_count_does_not_grow(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = admin_of()
+    member = MembershipFactory(provider=admin.provider)
+    catalogue = make_catalogue(home_page)
+    due = timezone.localdate() + timedelta(days=3)
+    path = LearningPath.objects.create(title="路径", slug="p", growth_stage="create")
+
+    def add_courses(start, stop):
+        for n in range(start, stop):
+            course = make_course(catalogue, f"课程{n}")
+            lesson = make_lesson(course)
+            make_lesson(course)
+            enrol(member.user, course)
+            mark_lesson_complete(member.user, lesson)
+            assign(admin, f"course:{course.pk}", member.pk if n % 2 else None, due)
+            LearningPathCourse.objects.create(path=path, course=course, sort_order=n)
+
+    def my_academy_queries():
+        client.get("/en/my-academy/")  # warm the per-process caches (site root paths)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/en/my-academy/")
+        return response, len(captured.captured_queries)
+
+    add_courses(0, 1)
+    assign(admin, f"path:{path.pk}", None, due)
+    client.force_login(member.user)
+    _, few = my_academy_queries()
+    add_courses(1, 7)
+    response, many = my_academy_queries()
+    # 2 or 8 assignments (one a path of 7 courses): the same queries (membership, assignments,
+    # path courses, enrolments, lessons, lessons done), nothing per assignment or course.
+    assert many == few
+    standings = response.context["sections"]["assignments"].context["assignments"]
+    assert len(standings) == 8
+    on_path = next(s for s in standings if s.assignment.path_id)
+    assert (on_path.lessons_done, on_path.lessons_total) == (7, 14)
