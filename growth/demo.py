@@ -151,6 +151,7 @@ def seed(home_page, stdout) -> None:
         providers = seed_providers(stdout)
         seed_diagnoses(questionnaire, providers, stdout)
         seed_team(stdout)
+        seed_assignments(stdout)
 
 
 def seed_paths(stdout) -> None:
@@ -373,3 +374,38 @@ def seed_team(stdout) -> None:
                 else Registration.Attendance.NO_SHOW,
             )
     stdout.write("Demo provider team ready (owner@example.com → Team).\n")
+
+
+def seed_assignments(stdout) -> None:
+    """The owner's learning assignments: a path for the whole team due in ten days, and a course
+    for the demo member already overdue (the team page and her My academy show it)."""
+    from .team_models import Assignment
+
+    provider = Provider.objects.filter(name=OWNER_COMPANY).first()
+    owner = Membership.objects.filter(provider=provider, role=Membership.Role.ADMIN).first()
+    if provider is None or owner is None or Assignment.objects.filter(provider=provider).exists():
+        return
+    today = timezone.localdate()
+    path = LearningPath.objects.filter(growth_stage=GrowthStage.CAPABILITY).first()
+    if path is not None:
+        Assignment.objects.create(
+            provider=provider,
+            path=path,
+            due_on=today + timedelta(days=10),
+            assigned_by=owner.user,
+        )
+    # The demo member who can sign in (seed_demo's member@example.com).
+    colleague = Membership.objects.filter(
+        provider=provider, user__email="member@example.com"
+    ).first()
+    course = CoursePage.objects.live().order_by("path").first()
+    if colleague is not None and course is not None:
+        Assignment.objects.create(
+            provider=provider,
+            user=colleague.user,
+            course=course,
+            due_on=today - timedelta(days=2),
+            assigned_by=owner.user,
+            created_at=timezone.now() - timedelta(days=20),
+        )
+    stdout.write("Demo team assignments ready (member@example.com has one overdue).\n")

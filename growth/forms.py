@@ -96,3 +96,27 @@ class PlanEditForm(forms.Form):
             return None
         kind, pk = value.split(":", 1)
         return kind, int(pk), self.cleaned_data.get("add_date")
+
+
+class AssignmentForm(forms.Form):
+    """What to learn, who, by when. The choices are the live courses and the learning paths
+    (grouped), and the team's members with "the whole team" first."""
+
+    subject = forms.ChoiceField(label=_("Course or learning path"))
+    member = forms.ChoiceField(label=_("Assign to"), required=False)
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, courses=(), paths=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [
+            ("", "—"),
+            (_("Learning paths"), [(f"path:{p.pk}", p.title) for p in paths]),
+            (_("Courses"), [(f"course:{c.pk}", c.title) for c in courses]),
+        ]
+        self.fields["member"].choices = [("", _("The whole team (also people who join later)"))] + [
+            (str(m.pk), str(m.user)) for m in members
+        ]
+
+    def member_id(self) -> int | None:
+        value = self.cleaned_data.get("member")
+        return int(value) if value else None

@@ -523,3 +523,7 @@ class ActionPlanItem(models.Model):
     @property
     def target(self):
         return self.course or self.event or self.programme
+
+
+# The team's other records live in their own module; Django finds models imported here.
+from .team_models import Assignment, JoinLink, MemberRemoval  # noqa: E402, F401

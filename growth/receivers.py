@@ -1,5 +1,5 @@
-"""Accept a pending invitation when its recipient signs up or logs in (the link stored the token
-in the session when they were still anonymous)."""
+"""Accept a pending invitation, or join through the company's join link, when the person signs
+up or logs in (the link stored the token in the session when they were still anonymous)."""
 
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
@@ -13,10 +13,14 @@ def _accept_pending(request, user) -> None:
     if request is None or not hasattr(request, "session"):
         return
     token = request.session.pop("growth_invitation_token", None)
-    if not token:
+    link_token = request.session.pop("growth_join_link_token", None)
+    if not token and not link_token:
         return
     try:
-        membership = team.accept_invitation(token, user)
+        if token:
+            membership = team.accept_invitation(token, user)
+        else:
+            membership = team.join_by_link(link_token, user)
     except GrowthError as error:
         messages.error(request, error.message)
         return

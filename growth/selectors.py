@@ -6,6 +6,7 @@ Every function here runs a fixed number of queries whatever the size of the team
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -15,15 +16,19 @@ from django.utils.translation import gettext_lazy
 from academy.models import GrowthStage, Membership, Provider
 from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
-from courses.models import Enrollment, LessonProgress
-from events.models import Registration
+from courses.models import CaseStudyPage, CoursePage, Enrollment, LearningPath, LessonProgress
+from courses.selectors import learning_paths
+from events.models import EventPage, Registration
 
 from . import recommendations
 from .charts import Bar, bar_chart
+from .learning import team_learning
 from .models import DIRECTIONS, ActionPlan, Diagnosis, Invitation, Level
 from .peers import MIN_GROUP
 from .plans import plan_of, plan_view
+from .services import assignments as assignment_rules
 from .services.plans import may_edit_plan
+from .team_models import JoinLink
 
 STAGE_ORDER = [s.value for s in GrowthStage]
 
@@ -200,10 +205,16 @@ class MemberRow:
     courses: list = field(default_factory=list)
     exams: list = field(default_factory=list)  # latest graded attempt per exam
     certificates: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)  # MemberAssignment, soonest due first
+
+    @property
+    def overdue(self) -> list:
+        return [a for a in self.assignments if a.is_overdue]
 
 
-def team_members(provider: Provider) -> list[MemberRow]:
-    """Members with counts, courses, latest exam outcomes and certificates (5 queries)."""
+def team_members(provider: Provider, assignments: list | None = None) -> list[MemberRow]:
+    """Members with counts, courses (with lessons done), latest exam outcomes and certificates
+    (7 queries)."""
     memberships = list(
         Membership.objects.filter(provider=provider)
         .select_related("user")
@@ -217,12 +228,23 @@ def team_members(provider: Provider) -> list[MemberRow]:
     )
     user_ids = [m.user_id for m in memberships]
     rows = {m.user_id: MemberRow(m) for m in memberships}
-    for enrollment in (
-        Enrollment.objects.filter(user_id__in=user_ids)
-        .select_related("course")
-        .order_by("-enrolled_at")
-    ):
-        rows[enrollment.user_id].courses.append(enrollment)
+    assignments = assignments or []
+    assigned = {c.pk: c for a in assignments for c in assignment_rules.courses_of(a)}
+    learning = team_learning(user_ids, list(assigned.values()))
+    for (user_id, course_id), enrollment in learning.enrollments.items():
+        # Partial progress too: lessons done of the course's required lessons.
+        enrollment.progress = learning.progress(user_id, course_id)
+        rows[user_id].courses.append(enrollment)
+    today = timezone.localdate()
+    for row in rows.values():
+        row.assignments = sorted(
+            (
+                assignment_rules.member_assignment(a, row.membership, learning, today)
+                for a in assignments
+                if assignment_rules.applies_to(a, row.membership)
+            ),
+            key=lambda standing: standing.due,
+        )
     # Scores and pass/fail only: answers are never read here.
     seen = set()
     for attempt in (
@@ -266,8 +288,35 @@ def team_invitations(provider: Provider) -> list[Invitation]:
     )
 
 
+@dataclass
+class AssignmentRow:
+    """One assignment on the team page, with each covered member's standing."""
+
+    assignment: Any
+    members: list = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(m.state == state for m in self.members)
+
+    @property
+    def done(self) -> int:
+        return self.count(assignment_rules.DONE)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(assignment_rules.OVERDUE)
+
+
 def team_context(provider: Provider) -> dict:
-    rows = team_members(provider)
+    """Everything the team page shows, in a fixed number of queries."""
+    from .services import team as team_rules
+
+    assignments = list(assignment_rules.open_assignments(provider_id=provider.pk))
+    rows = team_members(provider, assignments)
+    by_assignment = {a.pk: AssignmentRow(a) for a in assignments}
+    for row in rows:
+        for standing in row.assignments:
+            by_assignment[standing.assignment.pk].members.append(standing)
     return {
         "provider": provider,
         "rows": rows,
@@ -275,4 +324,38 @@ def team_context(provider: Provider) -> dict:
         "invitations": team_invitations(provider),
         "join_requests": list(pending_join_requests(provider)),
         "roles": Membership.Role.choices,
+        "assignments": list(by_assignment.values()),
+        "overdue": [s for row in rows for s in row.overdue],
+        "join_link": JoinLink.objects.filter(provider=provider).first(),
+        "recent_removals": team_rules.recent_removals(provider),
+        "recent_revocations": team_rules.recent_revocations(provider),
     }
+
+
+def assignable(provider: Provider) -> dict:
+    """What an admin can assign: live public courses and the learning paths (2 queries)."""
+    return {
+        "courses": list(originals(CoursePage.objects.live()).public().order_by("path")),
+        "paths": list(LearningPath.objects.order_by("growth_stage", "sort_order", "title")),
+    }
+
+
+def my_assignments(user) -> list:
+    """The signed-in member's open assignments with their standing, soonest due first."""
+    membership = Membership.objects.filter(user_id=user.pk).select_related("provider").first()
+    if membership is None:
+        return []
+    assignments = [
+        a
+        for a in assignment_rules.open_assignments(provider_id=membership.provider_id)
+        if assignment_rules.applies_to(a, membership)
+    ]
+    if not assignments:
+        return []
+    courses = {c.pk: c for a in assignments for c in assignment_rules.courses_of(a)}
+    learning = team_learning([user.pk], list(courses.values()))
+    today = timezone.localdate()
+    return sorted(
+        (assignment_rules.member_assignment(a, membership, learning, today) for a in assignments),
+        key=lambda standing: (standing.is_done, standing.due),
+    )

@@ -24,5 +24,23 @@ urlpatterns = [
     path("my-academy/team/members/<int:pk>/remove/", views.team_remove, name="team_remove"),
     path("my-academy/team/requests/<int:pk>/approve/", views.team_approve, name="team_approve"),
     path("my-academy/team/requests/<int:pk>/decline/", views.team_decline, name="team_decline"),
+    path(
+        "my-academy/team/invitations/<int:pk>/restore/",
+        views.team_restore_invitation,
+        name="team_restore_invitation",
+    ),
+    path(
+        "my-academy/team/removals/<int:pk>/restore/",
+        views.team_restore_member,
+        name="team_restore_member",
+    ),
+    path("my-academy/team/assignments/", views.team_assign, name="team_assign"),
+    path(
+        "my-academy/team/assignments/<int:pk>/cancel/",
+        views.team_assignment_cancel,
+        name="team_assignment_cancel",
+    ),
+    path("my-academy/team/join-link/", views.team_join_link, name="team_join_link"),
     path("my-academy/team/join/<str:token>/", views.join, name="join"),
+    path("join/<str:token>/", views.join_link, name="join_link"),
 ]

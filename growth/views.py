@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,19 +22,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from academy import exports
 from academy import selectors as academy_selectors
 from academy import services as academy_services
-from academy.models import GrowthStage, JoinRequest
+from academy.models import GrowthStage, JoinRequest, Membership
 from academy.script import as_written
 
 from . import plans, selectors
 from .forms import (
+    AssignmentForm,
     DeclineJoinRequestForm,
     DirectionStepForm,
     InvitationForm,
     PlanEditForm,
     RoleForm,
 )
-from .models import Diagnosis
+from .models import Diagnosis, Invitation
 from .services import GrowthError
+from .services import assignments as assignment_services
 from .services import diagnosis as diagnosis_services
 from .services import plans as plan_services
 from .services import team as team_services
@@ -277,12 +280,38 @@ def _team_admin(request):
     return admin, None
 
 
+def _assignment_form(provider, data=None) -> AssignmentForm:
+    choices = selectors.assignable(provider)
+    members = Membership.objects.filter(provider=provider).select_related("user")
+    return AssignmentForm(
+        data,
+        courses=choices["courses"],
+        paths=choices["paths"],
+        members=members.order_by("user__display_name", "user__email"),
+    )
+
+
 def _team_page(request, admin, status: int = 200, **bound_forms):
     context = selectors.team_context(admin.provider)
     context["invite_form"] = bound_forms.get("invite_form") or InvitationForm()
+    context["assignment_form"] = bound_forms.get("assignment_form") or _assignment_form(
+        admin.provider
+    )
     context["declining"] = bound_forms.get("declining")  # (request id, bound form) with errors
     context["me"] = admin
+    context["undo_minutes"] = _undo_minutes()
+    if context["join_link"] is not None:
+        context["join_link_url"] = request.build_absolute_uri(
+            reverse("growth:join_link", args=[context["join_link"].token])
+        )
     return TemplateResponse(request, "growth/team.html", context, status=status)
+
+
+def _confirm_page(request, **context):
+    """The no-script confirmation step of a destructive action: a page with the question, the
+    button that does it (POST) and a way back."""
+    context.setdefault("cancel_url", reverse("growth:team"))
+    return TemplateResponse(request, "growth/team_confirm.html", context)
 
 
 @login_required
@@ -298,7 +327,7 @@ def team_csv(request):
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
-    rows = selectors.team_members(admin.provider)
+    rows = selectors.team_context(admin.provider)["rows"]
     response, writer = exports.csv_response("team.csv", personal_data_for=request)
     writer.writerow(
         [
@@ -311,6 +340,7 @@ def team_csv(request):
             _("Exams (latest result)"),
             _("Certificates"),
             _("Events attended"),
+            _("Assignments"),
         ]
     )
     for row in rows:
@@ -333,24 +363,32 @@ def team_csv(request):
                     for c in row.certificates
                 ),
                 m.attended,
+                "; ".join(
+                    f"{a.assignment.subject.title}: {a.state_label} "
+                    f"({a.lessons_done}/{a.lessons_total}, {_('due')} {a.due.isoformat()})"
+                    for a in row.assignments
+                ),
             ]
         )
     return response
 
 
-def _team_action(request, action, **bound_forms):
+def _team_action(request, action, anchor: str = "", **bound_forms):
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
     try:
         message = action(admin)
     except (GrowthError, academy_services.MembershipError) as error:
+        if error.status == 404:
+            raise Http404 from error  # another company's member, invitation or assignment
         messages.error(request, error.message)
         if "email" in request.POST:
             bound_forms.setdefault("invite_form", InvitationForm(request.POST))
         return _team_page(request, admin, status=error.status, **bound_forms)
     messages.success(request, message)
-    return redirect("growth:team")
+    url = reverse("growth:team")
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @login_required
@@ -370,13 +408,45 @@ def team_invite(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_revoke(request, pk: int):
+    if request.method == "GET":
+        admin, refusal = _team_admin(request)
+        if refusal:
+            return refusal
+        invitation = get_object_or_404(
+            Invitation, pk=pk, provider=admin.provider, accepted_at__isnull=True
+        )
+        return _confirm_page(
+            request,
+            title=_("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
+            explanation=_(
+                "The link in their e-mail stops working. You can undo this for %(minutes)s minutes."
+            )
+            % {"minutes": _undo_minutes()},
+            action_url=reverse("growth:team_revoke", args=[pk]),
+            button=_("Withdraw the invitation"),
+        )
+
     def action(admin):
         invitation = team_services.revoke_invitation(admin, pk)
         return _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
 
+    return _team_action(request, action, anchor="undo")
+
+
+@login_required
+@require_POST
+def team_restore_invitation(request, pk: int):
+    def action(admin):
+        invitation = team_services.restore_invitation(admin, pk)
+        return _("The invitation to %(email)s is open again.") % {"email": invitation.email}
+
     return _team_action(request, action)
+
+
+def _undo_minutes() -> int:
+    return int(team_services.undo_window().total_seconds() // 60)
 
 
 @login_required
@@ -397,13 +467,96 @@ def team_role(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_remove(request, pk: int):
+    if request.method == "GET":
+        admin, refusal = _team_admin(request)
+        if refusal:
+            return refusal
+        try:
+            member = team_services.team_member(admin, pk)
+        except GrowthError as error:
+            raise Http404 from error
+        return _confirm_page(
+            request,
+            title=_("Remove %(name)s from the team?") % {"name": as_written(member.user)},
+            explanation=_(
+                "They keep their account, learning record and certificates, but no longer see "
+                "the company's pages or assignments. You can undo this for %(minutes)s minutes."
+            )
+            % {"minutes": _undo_minutes()},
+            action_url=reverse("growth:team_remove", args=[pk]),
+            button=_("Remove from the team"),
+        )
+
     def action(admin):
-        team_services.remove_member(admin, pk)
-        return _("The member was removed from the team.")
+        removal = team_services.remove_member(admin, pk)
+        return _("%(name)s was removed from the team.") % {"name": removal.user}
+
+    return _team_action(request, action, anchor="undo")
+
+
+@login_required
+@require_POST
+def team_restore_member(request, pk: int):
+    def action(admin):
+        membership = team_services.restore_member(admin, pk)
+        return _("%(name)s is back in the team.") % {"name": membership.user}
 
     return _team_action(request, action)
+
+
+# --- Assignments ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def team_assign(request):
+    admin, refusal = _team_admin(request)
+    if refusal:
+        return refusal
+    form = _assignment_form(admin.provider, request.POST)
+
+    def action(admin):
+        if not form.is_valid():
+            raise GrowthError(_("Check the assignment: what, who and by when."), 400)
+        assignment = assignment_services.assign(
+            admin, form.cleaned_data["subject"], form.member_id(), form.cleaned_data["due_on"]
+        )
+        return _("Assigned “%(title)s”, due on %(date)s.") % {
+            "title": assignment.subject.title,
+            "date": assignment.due_on.isoformat(),
+        }
+
+    return _team_action(request, action, anchor="assignments", assignment_form=form)
+
+
+@login_required
+@require_POST
+def team_assignment_cancel(request, pk: int):
+    def action(admin):
+        assignment = assignment_services.cancel_assignment(admin, pk)
+        return _("The assignment “%(title)s” was cancelled.") % {"title": assignment.subject.title}
+
+    return _team_action(request, action, anchor="assignments")
+
+
+# --- The join link ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def team_join_link(request):
+    def action(admin):
+        if request.POST.get("action") == "disable":
+            team_services.disable_join_link(admin)
+            return _("The join link is switched off.")
+        link = team_services.renew_join_link(admin)
+        return _("A new join link is ready; it works until %(date)s.") % {
+            "date": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")
+        }
+
+    return _team_action(request, action, anchor="join-link")
 
 
 @login_required
@@ -430,6 +583,37 @@ def team_decline(request, pk: int):
         }
 
     return _team_action(request, action, declining=(pk, form))
+
+
+JOIN_LINK_SESSION_KEY = "growth_join_link_token"
+
+
+@require_http_methods(["GET", "POST"])
+def join_link(request, token: str):
+    """The company's shareable join link. GET says which company and asks to confirm (a link
+    previewed by a chat app must not join anyone); POST joins. Anonymous visitors sign up or
+    sign in first (receivers.py joins them then)."""
+    try:
+        link = team_services.open_join_link(token)
+    except GrowthError as error:
+        return TemplateResponse(
+            request, "growth/join_error.html", {"error": error.message}, status=error.status
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            request.session[JOIN_LINK_SESSION_KEY] = token
+            return redirect(f"{reverse('account_signup')}?next={reverse('my_academy')}")
+        try:
+            membership = team_services.join_by_link(token, request.user)
+        except GrowthError as error:
+            return TemplateResponse(
+                request, "growth/join_error.html", {"error": error.message}, status=error.status
+            )
+        messages.success(
+            request, _("Welcome to %(company)s.") % {"company": membership.provider.name}
+        )
+        return redirect("my_academy")
+    return TemplateResponse(request, "growth/join_link.html", {"link": link})
 
 
 def join(request, token: str):

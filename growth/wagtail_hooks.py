@@ -14,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from academy.sections import MY_ACADEMY_SECTIONS, Section
 from courses.recommending import RECOMMENDER
 
-from .models import Diagnosis, Questionnaire, StageOverride
+from .models import Assignment, Diagnosis, Questionnaire, StageOverride
 
 
 class QuestionnaireViewSet(SnippetViewSet):
@@ -102,13 +102,40 @@ class StageOverrideViewSet(ModelViewSet):
     search_fields = ["provider__name", "reason"]
 
 
+class AssignmentViewSet(ModelViewSet):
+    """Learning that providers' admins assigned, for staff to look into (who, what, by when,
+    cancelled or not). Providers manage their own on the team page."""
+
+    model = Assignment
+    icon = "calendar-check"
+    menu_label = _("Learning assignments")
+    add_to_admin_menu = False
+    list_display = ["provider", "course", "path", "user", "due_on", "created_at", "cancelled_at"]
+    list_filter = {
+        "due_on": ["gte", "lte"],
+        "cancelled_at": ["isnull"],
+        "user": ["isnull"],
+        "provider": ["exact"],
+    }
+    search_fields = ["provider__name", "user__email", "user__display_name"]
+    list_export = ["provider", "course", "path", "user", "due_on", "created_at", "cancelled_at"]
+    form_fields = ["due_on", "cancelled_at"]
+    inspect_view_enabled = True
+
+
 diagnosis_viewset = DiagnosisViewSet("diagnoses")
 override_viewset = StageOverrideViewSet("stage_overrides")
+assignment_viewset = AssignmentViewSet("learning_assignments")
 
 
 @hooks.register("register_admin_viewset")
 def register_growth_viewsets():
-    return [diagnosis_viewset, override_viewset]
+    return [diagnosis_viewset, override_viewset, assignment_viewset]
+
+
+@hooks.register("register_admin_menu_item")
+def assignments_menu_item():
+    return assignment_viewset.get_menu_item(order=263)
 
 
 @hooks.register("register_admin_menu_item")
@@ -156,6 +183,28 @@ def growth_section(request):
             "next_path": learning.path if learning else None,
             "learning": learning,
             "is_admin": membership.role == membership.Role.ADMIN,
+        },
+    )
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def assignments_section(request):
+    """Learning the member's company assigned to them, at the top of My academy."""
+    from .selectors import my_assignments
+
+    if not request.user.is_authenticated:
+        return None
+    assignments = my_assignments(request.user)
+    if not assignments:
+        return None
+    return Section(
+        key="assignments",
+        order=1,
+        template="growth/includes/my_assignments.html",
+        context={
+            "assignments": assignments,
+            "provider": assignments[0].membership.provider,
+            "overdue_count": sum(s.is_overdue for s in assignments),
         },
     )
 

@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "academy.tasks.process_closures",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Assignment reminders (growth/services/assignments.py): before and on the due date, once each.
+    "growth-assignment-reminders": {
+        "task": "growth.tasks.queue_assignment_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "certification-close-abandoned-attempts": {
         "task": "certification.tasks.close_abandoned_attempts",
         "schedule": crontab(minute="*"),

@@ -4,6 +4,13 @@ Invariant: a company always keeps at least one admin. Role changes and removals 
 company's memberships (in a fixed order) before counting admins, so two admins demoting each
 other at the same moment cannot leave the company with none.
 
+Removing a member and withdrawing an invitation can be undone for GROWTH_UNDO_MINUTES (10):
+a removal is kept as a MemberRemoval that restoring turns back into the same membership (role
+and joining date), unless the person joined another company meanwhile.
+
+The company's join link (JoinLink) joins whoever opens it as a member while it is valid; an
+admin regenerates it (the old link stops working) or disables it.
+
 Accepting an invitation joins at once, like an approved join request (academy.services): it
 takes the invitation's lock, then the person's (academy's lock order), and closes the person's
 open join request.
@@ -11,6 +18,9 @@ open join request.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +30,7 @@ from academy import services as academy_services
 from academy.models import Membership, Provider
 
 from ..models import Invitation, default_expiry
+from ..team_models import JoinLink, MemberRemoval, join_link_expiry
 from . import GrowthError
 
 Role = Membership.Role
@@ -93,6 +104,36 @@ def revoke_invitation(admin: Membership, invitation_id: int) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def undo_window() -> timedelta:
+    return timedelta(minutes=getattr(settings, "GROWTH_UNDO_MINUTES", 10))
+
+
+@transaction.atomic
+def restore_invitation(admin: Membership, invitation_id: int) -> Invitation:
+    """Undo a withdrawal within the undo window: the same link works again until it expires."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, provider=admin.provider)
+        .first()
+    )
+    if invitation is None:
+        raise GrowthError(_("No such invitation."), 404)
+    if invitation.revoked_at is None:
+        return invitation  # undone already (the button pressed twice)
+    if invitation.revoked_at < timezone.now() - undo_window():
+        raise GrowthError(_("It is too late to undo this: send a new invitation instead."), 409)
+    if Invitation.objects.filter(
+        provider=admin.provider,
+        email=invitation.email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).exists():
+        raise GrowthError(_("%(email)s was invited again meanwhile.") % {"email": invitation.email})
+    invitation.revoked_at = None
+    invitation.save(update_fields=["revoked_at"])
     return invitation
 
 
@@ -177,11 +218,168 @@ def change_role(admin: Membership, membership_id: int, role: str) -> Membership:
     return target
 
 
+def team_member(admin: Membership, membership_id: int) -> Membership:
+    """A member of the admin's team (for the confirmation page), else a 404 refusal."""
+    target = (
+        Membership.objects.select_related("user")
+        .filter(pk=membership_id, provider=admin.provider)
+        .first()
+    )
+    if target is None:
+        raise GrowthError(_("No such member in your team."), 404)
+    return target
+
+
 @transaction.atomic
-def remove_member(admin: Membership, membership_id: int) -> None:
+def remove_member(admin: Membership, membership_id: int) -> MemberRemoval:
+    """Remove a member; the removal is kept so it can be undone (`restore_member`)."""
     team = _lock_team(admin.provider)
     target = _target(team, membership_id)
     admins = [m for m in team if m.role == Role.ADMIN]
     if target.role == Role.ADMIN and len(admins) == 1:
         raise GrowthError(_("A company needs at least one administrator: appoint another first."))
+    removal = MemberRemoval.objects.create(
+        provider=admin.provider,
+        user=target.user,
+        role=target.role,
+        joined_at=target.joined_at,
+        removed_by=admin.user,
+    )
     target.delete()
+    return removal
+
+
+@transaction.atomic
+def restore_member(admin: Membership, removal_id: int) -> Membership:
+    """Undo a removal within the undo window: the same person, role and joining date."""
+    removal = (
+        MemberRemoval.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=removal_id, provider=admin.provider)
+        .first()
+    )
+    if removal is None:
+        raise GrowthError(_("No such removal."), 404)
+    # One company per person: a join elsewhere (invitation, approval) waits for this, or this
+    # for it (academy's lock order: the person's row).
+    academy_services.lock_person(removal.user)
+    current = Membership.objects.filter(user_id=removal.user_id).first()
+    if removal.restored_at is not None:
+        if current is not None and current.provider_id == admin.provider_id:
+            return current  # undone already (the button pressed twice)
+        raise GrowthError(_("This removal was already undone."), 409)
+    if removal.removed_at < timezone.now() - undo_window():
+        raise GrowthError(_("It is too late to undo this: invite them again instead."), 409)
+    if current is not None:
+        raise GrowthError(
+            _("%(name)s has joined another company meanwhile.") % {"name": removal.user}, 409
+        )
+    membership = Membership.objects.create(
+        user=removal.user, provider=admin.provider, role=removal.role
+    )
+    # joined_at is auto_now_add: set back to the original date in a second write.
+    Membership.objects.filter(pk=membership.pk).update(joined_at=removal.joined_at)
+    membership.joined_at = removal.joined_at
+    removal.restored_at = timezone.now()
+    removal.save(update_fields=["restored_at"])
+    return membership
+
+
+def recent_removals(provider: Provider) -> list[MemberRemoval]:
+    """Removals that can still be undone, newest first."""
+    return list(
+        MemberRemoval.objects.filter(
+            provider=provider,
+            restored_at__isnull=True,
+            removed_at__gte=timezone.now() - undo_window(),
+        )
+        .select_related("user")
+        .order_by("-removed_at")
+    )
+
+
+def recent_revocations(provider: Provider) -> list[Invitation]:
+    """Withdrawn invitations that can still be restored, newest first."""
+    return list(
+        Invitation.objects.filter(
+            provider=provider,
+            accepted_at__isnull=True,
+            revoked_at__gte=timezone.now() - undo_window(),
+        ).order_by("-revoked_at")
+    )
+
+
+# --- The company's join link ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def renew_join_link(admin: Membership) -> JoinLink:
+    """Make the company's join link, or replace it by a new one (the old link stops working),
+    valid for GROWTH_JOIN_LINK_DAYS."""
+    from ..team_models import new_link_token
+
+    link, created = JoinLink.objects.select_for_update().get_or_create(
+        provider=admin.provider, defaults={"created_by": admin.user}
+    )
+    if not created:
+        link.token = new_link_token()
+        link.created_by = admin.user
+        link.created_at = timezone.now()
+        link.expires_at = join_link_expiry()
+        link.disabled_at = None
+        link.save()
+    return link
+
+
+@transaction.atomic
+def disable_join_link(admin: Membership) -> JoinLink | None:
+    link = JoinLink.objects.select_for_update().filter(provider=admin.provider).first()
+    if link is not None and link.disabled_at is None:
+        link.disabled_at = timezone.now()
+        link.save(update_fields=["disabled_at"])
+    return link
+
+
+def open_join_link(token: str) -> JoinLink:
+    """The join link behind `token` while it is valid, else a refusal saying why (404 unknown
+    or replaced, 410 expired or disabled)."""
+    link = JoinLink.objects.select_related("provider").filter(token=token).first()
+    if link is None:
+        raise GrowthError(
+            _(
+                "This join link is not valid: it may have been replaced by a newer one. "
+                "Ask the company's administrator for the current link."
+            ),
+            404,
+        )
+    if link.disabled_at:
+        raise GrowthError(
+            _("This join link was switched off by the company. Ask its administrator."), 410
+        )
+    if link.expires_at <= timezone.now():
+        raise GrowthError(
+            _("This join link has expired. Ask the company's administrator for a new one."), 410
+        )
+    return link
+
+
+@transaction.atomic
+def join_by_link(token: str, user) -> Membership:
+    """Join the link's company as a member. Someone already in it stays as they are; someone
+    in another company is refused (one company per person)."""
+    link = open_join_link(token)
+    academy_services.lock_person(user)
+    current = Membership.objects.filter(user_id=user.pk).select_related("provider").first()
+    if current is not None:
+        if current.provider_id == link.provider_id:
+            return current
+        raise GrowthError(
+            _(
+                "You already belong to %(company)s. A person can be in one company only; "
+                "ask its administrator to remove you first."
+            )
+            % {"company": current.provider.name}
+        )
+    membership = Membership.objects.create(user=user, provider=link.provider, role=Role.MEMBER)
+    academy_services.close_pending_request(user)
+    return membership

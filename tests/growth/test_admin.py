@@ -143,3 +143,31 @@ def test_staff_create_and_edit_the_questionnaire_in_the_admin(editor_client):
     assert response.status_code == 302
     questionnaire.refresh_from_db()
     assert questionnaire.version == 2 and questionnaire.title == "第二版"
+
+
+def test_learning_assignments_are_listed_and_filtered_in_the_admin(editor_client, home_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from growth.services.assignments import assign
+    from tests.courses.content import make_catalogue, make_course
+    from tests.growth.factories import admin_of
+
+    admin = admin_of()
+    course = make_course(make_catalogue(home_page), "会员营销实战")
+    assign(admin, f"course:{course.pk}", None, timezone.localdate() + timedelta(days=3))
+    response = editor_client.get("/admin/learning_assignments/")
+    assert response.status_code == 200
+    assert "会员营销实战" in response.content.decode()
+    soon = (timezone.localdate() + timedelta(days=7)).isoformat()
+    for query in (f"?due_on__lte={soon}", "?cancelled_at__isnull=true", "?user__isnull=true"):
+        filtered = editor_client.get("/admin/learning_assignments/" + query)
+        assert filtered.status_code == 200 and "会员营销实战" in filtered.content.decode()
+    later = (timezone.localdate() + timedelta(days=30)).isoformat()
+    assert (
+        "会员营销实战"
+        not in editor_client.get(
+            f"/admin/learning_assignments/?due_on__gte={later}"
+        ).content.decode()
+    )

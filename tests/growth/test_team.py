@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from academy.models import JoinRequest, Membership
+from courses.models import CoursePage, LearningPath, LearningPathCourse
 from events.models import Registration
 from growth.models import Invitation
 from growth.services import GrowthError
+from growth.services.assignments import assign
 from growth.services.team import accept_invitation, change_role, invite, remove_member
 from tests.courses.content import make_catalogue, make_course, make_lesson
 from tests.events.factories import make_event, make_index
@@ -241,16 +243,29 @@ def test_dashboard_shows_members_progress_exams_and_certificates(client, home_pa
 def test_dashboard_query_count_does_not_grow_with_members(
     client, home_page, size, django_assert_max_num_queries
 ):
-    admin, _ = _team_with_activity(home_page, size)
+    admin, members = _team_with_activity(home_page, size)
     JoinRequestFactory.create_batch(size // 5, provider=admin.provider)
+    course = CoursePage.objects.get()
+    make_lesson(course, title="第二课")
+    path = LearningPath.objects.create(title="支付路径", slug="pay-path", growth_stage="create")
+    LearningPathCourse.objects.create(path=path, course=course)
+    due = timezone.localdate() + timedelta(days=5)
+    assign(admin, f"course:{course.pk}", None, due)
+    assign(admin, f"path:{path.pk}", members[1].pk, due)
     client.force_login(admin.user)
-    # The same ceiling for 5 and 50 members: nothing is queried per member or join request.
-    # +2 with Wagtail's localisation: the footer text in the reader's language, the site's
-    # root pages in every language (for page URLs). +1 for the action plan (none here).
-    with django_assert_max_num_queries(19):
+    # The same ceiling for 5 and 50 members: nothing is queried per member, course, assignment
+    # or join request. +2 with Wagtail's localisation: the footer text in the reader's
+    # language, the site's root pages in every language (for page URLs). The assignments,
+    # lesson progress, join link, undo list and the assignment form's choices add 11; +1 for the action plan (none here).
+    with django_assert_max_num_queries(30):
         response = client.get("/my-academy/team/")
     assert len(response.context["rows"]) == size
     assert len(response.context["join_requests"]) == size // 5
+    # Partial progress: one of the course's two lessons done by everyone.
+    progress = [r.courses[0].progress for r in response.context["rows"]]
+    assert {(p.done, p.total) for p in progress} == {(1, 2)}
+    assert {p.percent for p in progress if not p.is_complete} == {50}
+    assert sum(len(r.assignments) for r in response.context["rows"]) == size + 1
 
 
 def test_csv_export(client, home_page):
