@@ -641,5 +641,5 @@ class OutgoingMail(models.Model):
 
 # --- Privacy notice and consents (academy/privacy.py) ---------------------------------------------
 
-from .privacy_models import ConsentRecord, PrivacyNotice, RetentionRun  # noqa: E402, F401
 from .data_rights import ClosureRequest, DataExport  # noqa: E402, F401  (issue 20: My data)
+from .privacy_models import ConsentRecord, PrivacyNotice, RetentionRun  # noqa: E402, F401

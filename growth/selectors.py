@@ -10,15 +10,16 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy.localisation import originals
 from academy.models import GrowthStage, Membership, Provider
 from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
-from courses.models import CaseStudyPage, CoursePage, Enrollment, LearningPath, LessonProgress
-from courses.selectors import learning_paths
-from events.models import EventPage, Registration
+from courses.models import CoursePage, Enrollment, LearningPath, LessonProgress
+from events.models import Registration
 
 from . import recommendations
 from .charts import Bar, bar_chart
