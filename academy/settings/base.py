@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "certification",
     "events",
     "growth",
+    "showcase",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -224,6 +225,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certification.tasks.close_abandoned_attempts",
         "schedule": crontab(minute="*"),
     },
+    # Merchants' enquiries past SHOWCASE_ENQUIRY_RETENTION_MONTHS lose their personal data.
+    "showcase-anonymise-enquiries": {
+        "task": "showcase.tasks.anonymise_old_enquiries",
+        "schedule": crontab(hour=4, minute=40),
+    },
 }
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------
@@ -373,7 +379,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 ACADEMY_RATE_LIMITS = {
     "verify_lookup": env("VERIFY_LOOKUP_RATE_LIMIT", default="60/m/ip"),
     "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
+    # Merchants' enquiries to providers (showcase): a person sends a few, a spammer many.
+    "showcase_enquiry": env("SHOWCASE_ENQUIRY_RATE_LIMIT", default="5/10m/ip,20/d/ip"),
 }
+# Merchants' enquiries are anonymised this many months after they arrived (showcase).
+SHOWCASE_ENQUIRY_RETENTION_MONTHS = env.int("SHOWCASE_ENQUIRY_RETENTION_MONTHS", default=12)
 # Behind a proxy every request comes from the proxy's address: say how many proxies (or which
 # header) to trust, so that rate limits count per visitor. allauth reads these; so do ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

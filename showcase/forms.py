@@ -1,0 +1,210 @@
+"""Forms of the showcase: the directory's filters (GET), a merchant's enquiry, and the team
+side's profile, service and partnership forms. Length limits live here and in the models."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from academy.forms import OriginalWordsSelect
+from academy.models import Industry
+from courses.models import Product
+
+from .models import BudgetBand, Enquiry, PartnerNeed, ProviderService, ServiceKind, ShowcaseProfile
+from .selectors import directory_choices
+
+MAX_QUERY = 60
+
+
+def _any(label) -> list[tuple[str, str]]:
+    return [("", label)]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY)
+    industry = forms.ChoiceField(label=_("Industry"), required=False, widget=OriginalWordsSelect)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=OriginalWordsSelect)
+    product = forms.ChoiceField(label=_("Product"), required=False)
+    service = forms.ChoiceField(
+        label=_("Service type"),
+        required=False,
+        choices=_any(_("All service types")) + list(ServiceKind.choices),
+    )
+    certified = forms.BooleanField(label=_("Has certified lecturers"), required=False)
+    partners = forms.BooleanField(label=_("Open to partnerships"), required=False)
+
+    def __init__(self, *args, products: list[Product], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = directory_choices()
+        self.industry_tree = choices["industries"]
+        # Sub-industries are indented under their parent; choosing a parent includes them.
+        self.fields["industry"].choices = _any(_("All industries")) + [
+            (industry.slug, "\u3000" * depth + industry.name)
+            for industry, depth in choices["industries"]
+        ]
+        self.fields["city"].choices = _any(_("All cities")) + [(c, c) for c in choices["cities"]]
+        self.fields["product"].choices = _any(_("All products")) + [
+            (p.slug, p.label) for p in products
+        ]
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters; an unknown value in the URL is ignored, not an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.fields if data.get(name)}
+
+
+class IndentedIndustries(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, industry):
+        return f"{industry.parent.name} › {industry.name}" if industry.parent_id else industry.name
+
+
+def _industries_field(label) -> IndentedIndustries:
+    return IndentedIndustries(
+        label=label,
+        required=False,
+        queryset=Industry.objects.select_related("parent").order_by(
+            "parent__sort_order", "parent_id", "sort_order", "name"
+        ),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class EnquiryForm(forms.ModelForm):
+    """A merchant's enquiry. `website` is a honeypot: people never see it, robots fill it."""
+
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    class Meta:
+        model = Enquiry
+        fields = ["name", "company", "phone", "email", "industry", "city", "need", "budget"]
+        widgets = {"need": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def __init__(self, *args, privacy_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.select_related("parent")
+        self.fields[
+            "industry"
+        ].label_from_instance = IndentedIndustries.label_from_instance.__get__(
+            self.fields["industry"]
+        )
+        self.fields["budget"].choices = list(BudgetBand.choices)
+        self.fields["phone"].help_text = _(
+            "A phone number or an e-mail address, so they can answer."
+        )
+        self.fields["consent"].help_text = mark_safe(
+            _(
+                "The provider receives your name and contact details to answer this enquiry; "
+                'they are removed after the retention period. <a href="%(url)s">Privacy notice</a>'
+            )
+            % {"url": privacy_url}
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")):
+            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        return data
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ProfileForm(forms.ModelForm):
+    industries = _industries_field(_("Industries served"))
+
+    class Meta:
+        model = ShowcaseProfile
+        fields = [
+            "slug",
+            "tagline",
+            "about",
+            "cities",
+            "industries",
+            "active_since",
+            "show_growth_stage",
+            "open_to_partnerships",
+        ]
+        widgets = {"about": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def clean_active_since(self):
+        year = self.cleaned_data.get("active_since")
+        if year is not None and not 1980 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Enter a year from 1980 to this year."))
+        return year
+
+
+class ServiceForm(forms.ModelForm):
+    industries = _industries_field(_("Industries"))
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products"),
+        required=False,
+        queryset=Product.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ProviderService
+        fields = [
+            "title",
+            "kind",
+            "industries",
+            "products",
+            "description",
+            "price_from",
+            "price_to",
+            "delivery_weeks",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].label_from_instance = lambda p: p.label
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("price_from"), data.get("price_to")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_to", _("The upper price must not be below the lower one."))
+        return data
+
+
+class EnquiryUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Enquiry.Status.choices)
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+    )
+
+
+class PartnerNeedForm(forms.ModelForm):
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products"),
+        required=False,
+        queryset=Product.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PartnerNeed
+        fields = ["title", "description", "city", "kind", "products", "keywords"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].label_from_instance = lambda p: p.label
+        self.fields["kind"].choices = _any(_("Any service type")) + list(ServiceKind.choices)
+
+
+class PartnerResponseForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )

@@ -1,0 +1,28 @@
+"""Celery tasks of the showcase: thin wrappers, safe to run twice."""
+
+from celery import shared_task
+
+from academy.mail import MailTask
+
+from . import mail, services
+
+
+@shared_task(base=MailTask)
+def email_enquiry_to_admins(enquiry_id: int) -> bool:
+    return mail.email_enquiry_to_admins(enquiry_id)
+
+
+@shared_task(base=MailTask)
+def email_enquiry_copy(enquiry_id: int) -> bool:
+    return mail.email_enquiry_copy(enquiry_id)
+
+
+@shared_task(base=MailTask)
+def email_introduction(response_id: int) -> bool:
+    return mail.email_introduction(response_id)
+
+
+@shared_task
+def anonymise_old_enquiries() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): personal data of enquiries past the retention period."""
+    return services.anonymise_old_enquiries()
