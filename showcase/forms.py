@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.forms import OriginalWordsSelect
 from academy.models import Industry
+from academy.script import fold
 from courses.models import Product
 
 from .models import BudgetBand, Enquiry, PartnerNeed, ProviderService, ServiceKind, ShowcaseProfile
@@ -39,6 +40,7 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = directory_choices()
         self.industry_tree = choices["industries"]
+        self._accept_industry_names()
         # Sub-industries are indented under their parent; choosing a parent includes them.
         self.fields["industry"].choices = _any(_("All industries")) + [
             (industry.slug, "\u3000" * depth + industry.name)
@@ -48,6 +50,16 @@ class DirectoryFilterForm(forms.Form):
         self.fields["product"].choices = _any(_("All products")) + [
             (p.slug, p.label) for p in products
         ]
+
+    def _accept_industry_names(self) -> None:
+        """?industry=餐饮 (or 餐飲) works as well as ?industry=catering: people type names."""
+        wanted = self.data.get("industry") if self.is_bound else None
+        if not wanted or any(i.slug == wanted for i, _depth in self.industry_tree):
+            return
+        by_name = {fold(i.name): i.slug for i, _depth in self.industry_tree}
+        if fold(wanted) in by_name:
+            self.data = self.data.copy()
+            self.data["industry"] = by_name[fold(wanted)]
 
     def filters(self) -> dict:
         """The valid, non-empty filters; an unknown value in the URL is ignored, not an error."""

@@ -33,6 +33,9 @@ def test_industry_filter_includes_sub_industries(client, home_page, tea):
     found = names(client.get("/providers/?industry=catering"))
     assert found == ["tea-shop"]
     assert names(client.get("/providers/?industry=tea-drinks-t")) == ["tea-shop"]
+    # By name too, in either script, as people type it.
+    assert names(client.get("/providers/?industry=餐饮")) == ["tea-shop"]
+    assert names(client.get("/providers/?industry=餐飲")) == ["tea-shop"]
 
 
 def test_service_industries_count_for_the_filter(client, home_page):
