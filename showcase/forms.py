@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from academy.forms import OriginalWordsSelect
+from academy.localisation import LANG_TAGS, default_language, reads_original
 from academy.models import Industry
 from academy.script import fold
 from courses.models import Product
@@ -68,9 +70,25 @@ class DirectoryFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name)}
 
 
+def original_words(text: str):
+    """Names written only in Chinese (industries), marked so for a reader of English."""
+    if reads_original():
+        return text
+    return format_html('<span lang="{}">{}</span>', LANG_TAGS[default_language()], text)
+
+
+def industry_name(industry) -> str:
+    return f"{industry.parent.name} › {industry.name}" if industry.parent_id else industry.name
+
+
 class IndentedIndustries(forms.ModelMultipleChoiceField):
     def label_from_instance(self, industry):
-        return f"{industry.parent.name} › {industry.name}" if industry.parent_id else industry.name
+        return original_words(industry_name(industry))
+
+
+def example_help(text, example: str):
+    """A help text whose example is Chinese: the example marked as such for English readers."""
+    return format_html(str(text), example=original_words(example))
 
 
 def _industries_field(label) -> IndentedIndustries:
@@ -128,6 +146,12 @@ class EnquiryForm(forms.ModelForm):
 
 class ProfileForm(forms.ModelForm):
     industries = _industries_field(_("Industries served"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cities"].help_text = example_help(
+            _("Comma-separated, e.g. {example}"), "杭州, 上海"
+        )
 
     class Meta:
         model = ShowcaseProfile
@@ -212,6 +236,9 @@ class PartnerNeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["products"].label_from_instance = lambda p: p.label
         self.fields["kind"].choices = _any(_("Any service type")) + list(ServiceKind.choices)
+        self.fields["keywords"].help_text = example_help(
+            _("Comma-separated, e.g. {example}"), "电子发票, 财税"
+        )
 
 
 class PartnerResponseForm(forms.Form):
