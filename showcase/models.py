@@ -42,7 +42,9 @@ class ShowcaseProfile(models.Model):
         _("address"),
         max_length=60,
         unique=True,
-        help_text=_("The profile's address: /providers/<address>/. Letters, digits and hyphens."),
+        help_text=_(
+            "The profile's address: /providers/your-address/. Letters, digits and hyphens."
+        ),
     )
     tagline = models.CharField(_("tagline"), max_length=120, blank=True)
     about = models.TextField(_("about the company"), max_length=2000, blank=True)

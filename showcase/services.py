@@ -146,13 +146,13 @@ def _publish(profile: ShowcaseProfile, data: dict) -> None:
 
 def _after_edit(profile: ShowcaseProfile) -> ShowcaseProfile:
     """Back to review when the draft now differs from the public copy; approved again when an
-    edit was undone before staff looked at it."""
+    edit was undone (before review, or after staff asked for changes)."""
     if has_unapproved_changes(profile):
         if profile.status != Status.PENDING:
             profile.status = Status.PENDING
             profile.submitted_at = timezone.now()
             profile.save(update_fields=["status", "submitted_at", "updated_at"])
-    elif profile.status == Status.PENDING and profile.is_public:
+    elif profile.status in (Status.PENDING, Status.REJECTED) and profile.is_public:
         profile.status = Status.APPROVED
         profile.save(update_fields=["status", "updated_at"])
     return profile

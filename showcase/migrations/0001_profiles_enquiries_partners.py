@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='ShowcaseProfile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="The profile's address: /providers/<address>/. Letters, digits and hyphens.", max_length=60, unique=True, verbose_name='address')),
+                ('slug', models.SlugField(help_text="The profile's address: /providers/your-address/. Letters, digits and hyphens.", max_length=60, unique=True, verbose_name='address')),
                 ('tagline', models.CharField(blank=True, max_length=120, verbose_name='tagline')),
                 ('about', models.TextField(blank=True, max_length=2000, verbose_name='about the company')),
                 ('cities', models.CharField(blank=True, help_text='Comma-separated, e.g. 杭州, 上海', max_length=200, verbose_name='cities served')),

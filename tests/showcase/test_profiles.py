@@ -101,6 +101,10 @@ def test_rejection_keeps_the_approved_copy_and_says_why(client, home_page):
     assert "旧的简介" in client.get(f"/providers/{profile.slug}/").content.decode()
     client.force_login(admin.user)
     assert "无法核实" in client.get(reverse("showcase:team_profile")).content.decode()
+    # Undoing the refused words leaves the approved version as it was: approved again.
+    services.save_profile(admin, profile_data(slug=profile.slug, tagline="旧的简介"))
+    profile.refresh_from_db()
+    assert profile.status == Status.APPROVED
 
 
 def test_admin_edits_their_own_company_from_the_team_side(client, home_page):
