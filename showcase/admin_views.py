@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.auth import permission_denied
 
 from . import selectors, services
@@ -32,7 +32,7 @@ class ReviewForm(forms.Form):
         label=gettext_lazy("Decision"),
         choices=[
             ("approve", gettext_lazy("Approve and publish")),
-            ("reject", gettext_lazy("Request changes")),
+            ("reject", pgettext_lazy("profile review", "Request changes")),
             ("withdraw", gettext_lazy("Take off the site")),
         ],
         widget=forms.RadioSelect,

@@ -30,7 +30,7 @@ class ShowcaseProfile(models.Model):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Changes requested")
+        REJECTED = "rejected", pgettext_lazy("provider profile status", "Changes requested")
 
     provider = models.OneToOneField(
         "academy.Provider",
