@@ -27,6 +27,7 @@ SECTIONS = (
     SiteSection("cases", _("Case studies"), page_slug="cases"),
     SiteSection("events", _("Events"), page_slug="events"),
     SiteSection("lecturers", _("Lecturers"), url_name="lecturer_directory"),
+    SiteSection("providers", _("Providers"), url_name="showcase:directory"),
     SiteSection("verify", _("Verify a certificate"), url_name="verify_index"),
 )
 

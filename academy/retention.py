@@ -134,7 +134,26 @@ def delete_delivered_outbox_rows(cutoff: datetime, *, dry_run: bool) -> int:
     return _delete(OutboxTask.objects.filter(sent_at__lt=cutoff), dry_run)
 
 
+def delete_closure_leftovers(cutoff: datetime, *, dry_run: bool) -> int:
+    """Closure requests the person cancelled, and downloads of personal data that expired (their
+    files went at expiry), before `cutoff`. A carried-out closure's record stays: it is the proof
+    that the account was closed, and holds counts only."""
+    from .models import ClosureRequest, DataExport
+
+    cancelled = ClosureRequest.objects.filter(
+        status=ClosureRequest.Status.CANCELLED, cancelled_at__lt=cutoff
+    )
+    expired = DataExport.objects.filter(expires_at__lt=cutoff)
+    return _delete(cancelled, dry_run) + _delete(expired, dry_run)
+
+
 def register_academy_rules() -> None:
+    register(
+        "closed_accounts",
+        setting_key="closed_accounts",
+        description="Cancelled closure requests and expired data downloads, days after.",
+        apply=delete_closure_leftovers,
+    )
     register(
         "sessions",
         setting_key="sessions",

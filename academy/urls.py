@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # The certificate registry's JSON, Open Badges credential and JWKS: language-neutral.
     path("", include("certification.urls_public")),
+    # Read-only JSON of the provider directory and profiles, for the platform's mini-program.
+    path("api/showcase/", include("showcase.urls_api")),
 ]
 
 if settings.DEBUG:
@@ -84,6 +86,8 @@ urlpatterns += i18n_patterns(
     path("", include("certification.urls_certificates")),
     # The growth diagnosis (/diagnosis/…) and the provider team dashboard (/my-academy/team/…).
     path("", include("growth.urls")),
+    # Provider profiles and the directory (/providers/…), and their team side (showcase).
+    path("", include("showcase.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "certification",
     "events",
     "growth",
+    "showcase",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -221,7 +222,7 @@ ACADEMY_RETENTION: dict = {
     "outbox": env.int("RETENTION_OUTBOX_DAYS", default=OUTBOX_KEEP_DAYS),
     # events' per-registrant notification keys, counted from the end of the event.
     "event_notifications": env.int("RETENTION_EVENT_NOTIFICATIONS_DAYS", default=180),
-    # What is left of a closed account once its cooling-off period is over (closure requests).
+    # Cancelled closure requests and expired downloads of personal data (academy/retention.py).
     "closed_accounts": env.int("RETENTION_CLOSED_ACCOUNTS_DAYS", default=30),
     # Enquiries sent through the provider showcase, counted from when they were sent.
     "showcase_enquiries": env.int("RETENTION_SHOWCASE_ENQUIRIES_DAYS", default=365),
@@ -452,6 +453,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 ACADEMY_RATE_LIMITS = {
     "verify_lookup": env("VERIFY_LOOKUP_RATE_LIMIT", default="60/m/ip"),
     "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
+    # Merchants' enquiries to providers (showcase): a person sends a few, a spammer many.
+    "showcase_enquiry": env("SHOWCASE_ENQUIRY_RATE_LIMIT", default="5/10m/ip,20/d/ip"),
 }
 
 # --- Personal data (issue 20: My data, account closure) -------------------------------------------

@@ -104,7 +104,12 @@ def test_uploads_and_lookups_are_counted_separately(client, limits):
 
 
 def test_default_limits_are_generous_for_lookups_and_tight_for_uploads(settings):
-    assert settings.ACADEMY_RATE_LIMITS == {"verify_lookup": "60/m/ip", "verify_upload": "10/m/ip"}
+    assert settings.ACADEMY_RATE_LIMITS == {
+        "verify_lookup": "60/m/ip",
+        "verify_upload": "10/m/ip",
+        # Merchants' enquiries to providers (showcase): a few per visitor, never a flood.
+        "showcase_enquiry": "5/10m/ip,20/d/ip",
+    }
 
 
 def test_allauth_limits_answer_with_the_same_translated_page(client, settings, home_page):

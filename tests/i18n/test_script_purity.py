@@ -62,6 +62,16 @@ def _public_paths(demo) -> list[str]:
     paths += [f"/lecturers/{pk}/" for pk in demo["lecturers"]]
     if demo["serial"]:
         paths.append(f"/verify/{demo['serial']}/")
+    # The provider directory and profiles (showcase), one of them written in Traditional.
+    paths += [
+        "/providers/",
+        "/providers/?industry=catering",
+        "/providers/?q=餐飲",
+        "/providers/yunzhan/",
+        "/providers/harbour-catering/",
+        "/providers/yunzhan/enquire/",
+        "/providers/privacy/",
+    ]
     paths += [
         "/search/?query=餐饮",
         "/search/?query=小程序",
@@ -76,6 +86,8 @@ def _signed_in_paths(demo) -> dict[str, list[str]]:
     if demo["serial"]:
         lecturer.append(f"/certificates/{demo['serial']}/")
     owner = ["/my-academy/", "/my-academy/team/", "/diagnosis/"]
+    owner += ["/my-academy/team/showcase/", "/my-academy/team/enquiries/"]
+    owner += ["/my-academy/team/partners/"]
     if demo["diagnosis"]:
         owner.append(f"/diagnosis/{demo['diagnosis']}/result/")
     return {"lecturer@example.com": lecturer, "owner@example.com": owner}

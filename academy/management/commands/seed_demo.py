@@ -31,6 +31,7 @@ from certification import demo_programmes as certification_demo
 from courses import demo as courses_demo
 from events import demo as events_demo
 from growth import demo as growth_demo
+from showcase import demo as showcase_demo
 
 DEMO_PASSWORD = "Academy#2026"
 
@@ -261,6 +262,8 @@ class Command(BaseCommand):
         certification_demo.seed(home, self.stdout)
         # Growth next: it reads everything seeded above.
         growth_demo.seed(home, self.stdout)
+        # Provider profiles last of the apps: they show lecturers, certificates and cases.
+        showcase_demo.seed(home, self.stdout)
         # English versions last, of pages the steps above made (academy/demo_english.py).
         demo_english.seed(self.stdout)
         # The privacy notice last: every demo account has accepted it, so the demo never asks.
