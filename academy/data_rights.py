@@ -50,7 +50,11 @@ class DataExport(models.Model):
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     file = models.FileField(
-        _("file"), storage=private_storage, upload_to="exports/", blank=True, max_length=255
+        pgettext_lazy("personal data download", "file"),
+        storage=private_storage,
+        upload_to="exports/",
+        blank=True,
+        max_length=255,
     )
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

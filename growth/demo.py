@@ -154,6 +154,13 @@ def seed(home_page, stdout) -> None:
         seed_assignments(stdout)
 
 
+def seed_later_providers(stdout) -> None:
+    """Diagnoses for companies a later demo step added (the showcase's), so that a second run of
+    seed_demo finds nothing left to add."""
+    with transaction.atomic():
+        seed_diagnoses(seed_questionnaire(stdout), seed_providers(stdout), stdout)
+
+
 def seed_paths(stdout) -> None:
     for slug, title, stage, intro, course_slugs in PATHS:
         if LearningPath.objects.filter(slug=slug).exists():

@@ -139,6 +139,15 @@ def content_lang(context, item=None) -> str:
     return mark_safe(f' lang="{localisation.LANG_TAGS[localisation.default_language()]}"')
 
 
+@register.filter
+def in_original(value) -> str:
+    """`{{ industry|in_original }}`: a word that is never translated (an industry, a product),
+    marked as Chinese for a reader of English; for interpolating into a translated sentence,
+    where `{% content_lang "original" %}` has no element to go on."""
+    attribute = content_lang({}, "original")
+    return format_html("<span{}>{}</span>", attribute, value) if attribute else value
+
+
 @register.simple_tag
 def typed_lang(text) -> str:
     """` lang="…"` on text a reader typed (a search query) when it is Chinese on a page in another

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 KINDS = [
     "profile",
+    "consents",
     "company",
     "lecturer_profile",
     "enrolments",
@@ -42,8 +43,18 @@ KINDS = [
 
 @pytest.fixture
 def world(home_page, signing_keys, django_capture_on_commit_callbacks):  # noqa: F811
+    from academy import privacy
+    from academy.models import ConsentRecord
+
     with django_capture_on_commit_callbacks(execute=True):
-        return rich_person(home_page)
+        world = rich_person(home_page)
+        privacy.set_consent(
+            world.person,
+            ConsentRecord.Kind.MARKETING_EMAIL,
+            True,
+            source=ConsentRecord.Source.MY_ACADEMY,
+        )
+        return world
 
 
 @pytest.fixture
@@ -147,7 +158,7 @@ def test_one_download_an_hour_then_429_with_a_clear_message(client, world):
     assert client.post(reverse("my_data_export")).status_code == 302
     refused = client.post(reverse("my_data_export"))
     assert refused.status_code == 429
-    assert "You can ask again in" in refused.content.decode()
+    assert "分钟后可以再次申请" in refused.content.decode()  # "You can ask again in N minutes"
     assert DataExport.objects.filter(user=world.person).count() == 1
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
         assert client.post(reverse("my_data_export")).status_code == 302

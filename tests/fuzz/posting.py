@@ -227,13 +227,14 @@ CASES = [
     FormCase(
         "team-remove",
         "provider_admin",
-        lambda w: reverse("growth:team"),
+        # The button is on the confirmation page (the team page only links to it).
+        lambda w: reverse("growth:team_remove", args=[w.member_membership.pk]),
         action="/remove/",
     ),
     FormCase(
         "team-revoke",
         "provider_admin",
-        lambda w: reverse("growth:team"),
+        lambda w: reverse("growth:team_revoke", args=[w.invitation.pk]),
         action="/revoke/",
     ),
     FormCase(

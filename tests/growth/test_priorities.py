@@ -43,7 +43,7 @@ def test_priorities_rank_by_gap_to_the_next_stage_weighted_by_what_it_needs():
     assert [p.direction for p in ranked] == ["operations", "expansion", "capability"]
     assert [p.rank for p in ranked] == [1, 2, 3]
     assert ranked[0].gap == 20 and ranked[0].target == 60 and ranked[0].weight == 3
-    assert "rests on this direction most" in ranked[0].why
+    assert "最依赖这个方向" in ranked[0].why  # "…rests on this direction most" (zh-hans)
 
 
 def test_a_weak_foundation_outranks_a_small_gap_in_the_next_stages_own_direction():

@@ -177,13 +177,14 @@ def test_reminders_go_once_before_and_once_on_the_due_date(
     recipients = sorted(m.to[0] for m in mail.outbox)
     # The admin and the member; the one who finished gets nothing.
     assert recipients == sorted([admin.user.email, member.user.email])
-    assert all("Due on" in m.subject for m in mail.outbox)
+    assert all("截止" in m.subject for m in mail.outbox)  # "Due on <date>" (zh-hans)
     run_on(due - timedelta(days=3))  # the job run twice on a day
     run_on(due - timedelta(days=1))  # and on the next days
     assert len(mail.outbox) == 2
     run_on(due)
     assert len(mail.outbox) == 4
-    assert "Due today" in mail.outbox[-1].subject and "0 of 2 lessons" in mail.outbox[-1].body
+    assert "今天截止" in mail.outbox[-1].subject  # "Due today"
+    assert "2 个课时中的 0 个" in mail.outbox[-1].body  # "0 of 2 lessons"
     run_on(due)
     run_on(due + timedelta(days=1))
     run_on(due + timedelta(days=10))

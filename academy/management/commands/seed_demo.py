@@ -264,6 +264,7 @@ class Command(BaseCommand):
         growth_demo.seed(home, self.stdout)
         # Provider profiles last of the apps: they show lecturers, certificates and cases.
         showcase_demo.seed(home, self.stdout)
+        growth_demo.seed_later_providers(self.stdout)
         # English versions last, of pages the steps above made (academy/demo_english.py).
         demo_english.seed(self.stdout)
         # The privacy notice last: every demo account has accepted it, so the demo never asks.
