@@ -40,7 +40,7 @@ def _message(template: str, context: dict, language: str, to: list[str], **kwarg
 def email_enquiry_to_admins(enquiry_id: int) -> bool:
     def compose():
         enquiry = (
-            Enquiry.objects.select_for_update()
+            Enquiry.objects.select_for_update(of=("self",))
             .select_related("provider", "industry")
             .filter(pk=enquiry_id, admins_notified_at__isnull=True, anonymised_at__isnull=True)
             .first()
@@ -70,7 +70,7 @@ def email_enquiry_to_admins(enquiry_id: int) -> bool:
 def email_enquiry_copy(enquiry_id: int) -> bool:
     def compose():
         enquiry = (
-            Enquiry.objects.select_for_update()
+            Enquiry.objects.select_for_update(of=("self",))
             .select_related("provider", "industry")
             .filter(pk=enquiry_id, merchant_copied_at__isnull=True, anonymised_at__isnull=True)
             .exclude(email="")
@@ -100,7 +100,7 @@ def email_introduction(response_id: int) -> bool:
 
     def compose():
         response = (
-            PartnerResponse.objects.select_for_update()
+            PartnerResponse.objects.select_for_update(of=("self",))
             .select_related("need__provider", "provider", "created_by")
             .filter(pk=response_id, introduced_at__isnull=True)
             .first()

@@ -201,7 +201,7 @@ def assign(admin: Membership, subject: str, member_id: int | None, due_on: date)
             raise GrowthError(_("No such member in your team."), 404)
         user = member.user
     existing = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(
             provider_id=admin.provider_id,
             user=user,
@@ -228,7 +228,7 @@ def assign(admin: Membership, subject: str, member_id: int | None, due_on: date)
 @transaction.atomic
 def cancel_assignment(admin: Membership, assignment_id: int) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(pk=assignment_id, provider_id=admin.provider_id)
         .select_related("course", "path")
         .first()
