@@ -22,8 +22,17 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadgecredential"
 
 
+# The longest credential text read back: ours are a few kilobytes; a compressed chunk (which the
+# spec forbids, but a reader meets) must not inflate an upload into gigabytes.
+MAX_CREDENTIAL_BYTES = 64 * 1024
+
+
 class NotBaked(ValueError):
     """The file is no PNG, is damaged, or carries no credential."""
+
+
+class NoCredential(NotBaked):
+    """A readable PNG without an `openbadgecredential` chunk."""
 
 
 def _chunks(png: bytes):
@@ -68,9 +77,15 @@ def _itxt_text(data: bytes) -> tuple[bytes, str]:
     compressed, _method, rest = rest[0], rest[1], rest[2:]
     _language, _, rest = rest.partition(b"\x00")
     _translated, _, text = rest.partition(b"\x00")
-    if compressed:
-        text = zlib.decompress(text)
-    return keyword, text.decode("utf-8")
+    try:
+        if compressed:
+            inflater = zlib.decompressobj()
+            text = inflater.decompress(text, MAX_CREDENTIAL_BYTES + 1)
+        if len(text) > MAX_CREDENTIAL_BYTES:
+            raise NotBaked("credential text too long")
+        return keyword, text.decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as error:
+        raise NotBaked(f"unreadable iTXt text: {error}") from error
 
 
 def bake(png: bytes, token: str) -> bytes:
@@ -91,18 +106,22 @@ def extract(png: bytes) -> str:
     for kind, data, _start, _end in _chunks(png):
         if kind == b"iTXt" and data.split(b"\x00", 1)[0] == KEYWORD:
             return _itxt_text(data)[1]
-    raise NotBaked("no openbadgecredential chunk")
+    raise NoCredential("no openbadgecredential chunk")
 
 
-def verify_token(token: str) -> dict:
+def verify_token(token: str, *, check_dates: bool = True) -> dict:
     """The claims of `token` if its signature verifies with the academy's published key (the
-    JWKS a third party would fetch); raises ValueError if it does not."""
+    JWKS a third party would fetch); raises ValueError if it does not. `check_dates=False`
+    leaves `exp`/`nbf` to the caller: an expired credential is still genuine, and the
+    verification page says "expired" from the registry rather than "not ours"."""
     keys = jwk.JWKSet.from_json(json.dumps(badges.jwks()))
     try:
-        verified = jwt.JWT(jwt=token, key=keys, expected_type="JWS")
+        verified = jwt.JWT(
+            jwt=token, key=keys, expected_type="JWS", check_claims=None if check_dates else {}
+        )
     except (jws.InvalidJWSSignature, jws.InvalidJWSObject, jwt.JWException, ValueError) as error:
         raise ValueError(f"the credential does not verify: {error}") from error
     claims = json.loads(verified.claims)
-    if "OpenBadgeCredential" not in claims.get("type", []):
+    if not isinstance(claims, dict) or "OpenBadgeCredential" not in claims.get("type", []):
         raise ValueError("not an OpenBadgeCredential")
     return claims

@@ -8,19 +8,31 @@ trust; and the file's SHA-256 must be the one recorded when the registry issued 
 """
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from io import BytesIO
 
 from django.utils.translation import gettext_lazy as _
 
-from . import signing
-from .models import Certificate
+from . import badges, baking, signing
+from .models import Certificate, Recipient
 from .serials import normalise
 
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+STATUS_MESSAGES = {
+    Certificate.Status.VALID: _("Genuine and valid."),
+    Certificate.Status.EXPIRED: _("Genuine, but the certificate has expired."),
+    Certificate.Status.REVOKED: _("Genuine, but the certificate has been revoked."),
+    Certificate.Status.SUPERSEDED: _("Genuine, but replaced by a newer version."),
+}
+
+
+PDF = "pdf"
+BADGE = "badge"
 
 
 @dataclass
@@ -33,13 +45,16 @@ class Verdict:
     matches_registry: bool = False
     serial: str = ""
     certificate: Certificate | None = None
+    # What was checked: a signed PDF, or a baked Open Badges PNG (whose signature covers the
+    # credential inside it, not the picture: `covers_whole_file` does not apply).
+    kind: str = PDF
 
     @property
     def genuine(self) -> bool:
-        """The file is exactly the one we issued, untouched."""
+        """The file (a PDF) or the credential (a badge) is exactly the one we issued."""
         return (
             self.signature_intact
-            and self.covers_whole_file
+            and (self.covers_whole_file or self.kind == BADGE)
             and self.trusted
             and self.matches_registry
         )
@@ -51,6 +66,7 @@ class Verdict:
 
     def as_dict(self) -> dict:
         return {
+            "kind": self.kind,
             "outcome": self.outcome,
             "message": str(self.message),
             "signature_intact": self.signature_intact,
@@ -145,10 +161,96 @@ def verify_pdf(data: bytes) -> Verdict:
         verdict.message = _("This file does not match the certificate the registry issued.")
         return verdict
     verdict.outcome = verdict.certificate.status
-    verdict.message = {
-        Certificate.Status.VALID: _("Genuine and valid."),
-        Certificate.Status.EXPIRED: _("Genuine, but the certificate has expired."),
-        Certificate.Status.REVOKED: _("Genuine, but the certificate has been revoked."),
-        Certificate.Status.SUPERSEDED: _("Genuine, but replaced by a newer version."),
-    }[verdict.certificate.status]
+    verdict.message = STATUS_MESSAGES[verdict.certificate.status]
+    return verdict
+
+
+def _header(token: str) -> dict:
+    """The JOSE header of a compact JWS, read without verifying (to tell whose key it names)."""
+    from jwcrypto.common import base64url_decode
+
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts):
+        raise ValueError("not a compact JWS")
+    header = json.loads(base64url_decode(parts[0]))
+    if not isinstance(header, dict):
+        raise ValueError("the JOSE header is not an object")
+    return header
+
+
+def _claimed_serial(claims: dict) -> str:
+    subject = claims.get("credentialSubject")
+    number = subject.get("licenseNumber") if isinstance(subject, dict) else None
+    return (normalise(number) or "") if isinstance(number, str) else ""
+
+
+def verify_badge_png(data: bytes) -> Verdict:
+    """Check a baked Open Badges PNG (certification.baking): extract its credential, verify the
+    signature with the academy's published key (the JWKS), find its certificate in the registry
+    and read its status there (what the credential's status list publishes). Never raises on
+    bad input; anything but a genuine credential is a verdict with a reason."""
+    if not data.startswith(baking.PNG_SIGNATURE):
+        return Verdict("not_pdf", _("This file is not a PNG image."), kind=BADGE)
+    try:
+        token = baking.extract(data).strip()
+    except baking.NoCredential:
+        return Verdict(
+            "unsigned",
+            _("This image carries no Open Badges credential: it is not a baked badge."),
+            kind=BADGE,
+        )
+    except baking.NotBaked as error:
+        logger.info("Unreadable PNG uploaded for verification: %s", error)
+        return Verdict(
+            "unreadable", _("This image could not be read; it may be damaged."), kind=BADGE
+        )
+    try:
+        kid = _header(token).get("kid")
+    except (ValueError, UnicodeDecodeError) as error:
+        logger.info("Malformed credential in an uploaded badge: %s", error)
+        return Verdict(
+            "tampered",
+            _("The credential in this image is damaged: it has been altered."),
+            kind=BADGE,
+        )
+    if kid not in {key.get("kid") for key in badges.jwks()["keys"]}:
+        return Verdict(
+            "untrusted",
+            _("The credential in this image was not signed with the academy's key."),
+            kind=BADGE,
+        )
+    verdict = Verdict("tampered", "", trusted=True, kind=BADGE)
+    try:
+        claims = baking.verify_token(token, check_dates=False)
+    except Exception as error:  # jwcrypto raises many kinds on a forged token; all mean "altered".
+        logger.info("Badge credential does not verify: %s", error)
+        verdict.message = _(
+            "The credential's signature does not verify: it was changed after it was signed."
+        )
+        return verdict
+    verdict.signature_intact = True
+    verdict.serial = _claimed_serial(claims)
+    verdict.certificate = (
+        Certificate.objects.select_related("programme", "holder", "superseded_by")
+        .filter(serial=verdict.serial)
+        .first()
+        if verdict.serial
+        else None
+    )
+    if verdict.certificate is None:
+        verdict.outcome = "unknown"
+        verdict.message = _("The signature is genuine but no certificate with this serial exists.")
+        return verdict
+    recipient = Recipient.objects.filter(holder_id=verdict.certificate.holder_id).first()
+    verdict.matches_registry = (
+        recipient is not None
+        and claims.get("sub") == recipient.subject_id
+        and claims.get("nbf") == int(verdict.certificate.issued_at.timestamp())
+    )
+    if not verdict.matches_registry:
+        verdict.outcome = "mismatch"
+        verdict.message = _("This credential does not match the certificate the registry issued.")
+        return verdict
+    verdict.outcome = verdict.certificate.status
+    verdict.message = STATUS_MESSAGES[verdict.certificate.status]
     return verdict

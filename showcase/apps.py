@@ -8,6 +8,7 @@ class ShowcaseConfig(AppConfig):
 
     def ready(self):
         # Registered in every process (web, relay, worker), so the outbox can always name them.
-        from . import retention, tasks  # noqa: F401
+        from . import indexing, retention, tasks  # noqa: F401
 
         retention.register()
+        indexing.register()

@@ -8,6 +8,7 @@ so a newer edit can wait for review while the approved version stays public (ser
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -92,9 +93,24 @@ class ShowcaseProfile(models.Model):
     def __str__(self):
         return self.provider.name if self.provider_id else self.slug
 
+    def get_absolute_url(self) -> str:
+        return reverse("showcase:profile", args=[self.slug])
+
     @property
     def is_public(self) -> bool:
         return bool(self.published_data)
+
+    @property
+    def is_searchable(self) -> bool:
+        """In the site search while the approved copy is public (academy/search.py)."""
+        return self.is_public and self.published_at is not None
+
+    @property
+    def search_body(self) -> str:
+        """The approved copy's words, never the draft's (showcase/indexing.py)."""
+        from .services import public_text
+
+        return public_text(self)
 
     @property
     def city_list(self) -> list[str]:

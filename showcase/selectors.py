@@ -31,6 +31,7 @@ from academy.localisation import originals, show_in_reader_language
 from academy.models import Industry
 from academy.script import fold
 from certification.models import Certificate
+from certification.services import sharing
 from courses.models import CaseStudyPage, Product
 from courses.selectors import CARD_IMAGE, industry_tree, with_cover
 
@@ -245,10 +246,16 @@ class Lecturer:
     user: object
     lecturer_profile: object
     certificates: list = field(default_factory=list)
+    # The printed name (never the e-mail address the user's str() may fall back to).
+    public_name: str = ""
+    # Their public credentials page (/credentials/<slug>/) when it is open, else None: the
+    # profile then links each certificate's verify page only.
+    page_slug: str | None = None
 
 
 def certified_lecturers(provider_id: int) -> list[Lecturer]:
-    """The company's listed lecturers with their valid certificates (two queries at most)."""
+    """The company's listed lecturers with their valid certificates and public page (two
+    queries)."""
     certificates = (
         valid_certificates()
         .filter(holder__academy_membership__provider_id=provider_id)
@@ -260,6 +267,10 @@ def certified_lecturers(provider_id: int) -> list[Lecturer]:
         holder = certificate.holder
         entry = lecturers.setdefault(holder.pk, Lecturer(holder, holder.lecturer_profile))
         entry.certificates.append(certificate)
+    slugs = sharing.public_page_slugs(lecturers)
+    for holder_id, entry in lecturers.items():
+        entry.public_name = sharing.public_name(entry.user, entry.certificates)
+        entry.page_slug = slugs.get(holder_id)
     return list(lecturers.values())
 
 

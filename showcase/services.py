@@ -21,6 +21,7 @@ from academy.models import Industry, Membership, Provider
 from academy.script import fold
 from courses.models import Product
 
+from . import indexing
 from .matching import Match, NeedTags, score_match
 from .models import (
     DirectoryTag,
@@ -112,19 +113,21 @@ def _industry_ancestry() -> dict[int, list[Industry]]:
     return chains
 
 
-def _publish(profile: ShowcaseProfile, data: dict) -> None:
-    """Make `data` the public copy: the JSON, the directory's tags and the folded search text."""
+def _public_facts(data: dict) -> tuple[set[tuple[str, str]], list[str]]:
+    """The directory's tags and the words (as written) of a public copy `data`: industries
+    with their parents (a 茶饮 provider is found under 餐饮), cities, service kinds, products."""
     chains = _industry_ancestry()
     products = {p.slug: p for p in Product.objects.all()}
     industry_ids = set(data.get("industries", []))
     for service in data.get("services", []):
         industry_ids.update(service.get("industries", []))
     tags: set[tuple[str, str]] = set()
-    words = [profile.provider.name, data.get("tagline", ""), data.get("about", "")]
-    for pk in industry_ids:
+    words = [data.get("tagline", ""), data.get("about", "")]
+    for pk in sorted(industry_ids):
         for industry in chains.get(pk, []):
-            tags.add((DirectoryTag.Kind.INDUSTRY, industry.slug))
-            words.append(industry.name)
+            if (DirectoryTag.Kind.INDUSTRY, industry.slug) not in tags:
+                tags.add((DirectoryTag.Kind.INDUSTRY, industry.slug))
+                words.append(industry.name)
     for city in data.get("cities", []):
         tags.add((DirectoryTag.Kind.CITY, fold(city)))
         words.append(city)
@@ -135,8 +138,22 @@ def _publish(profile: ShowcaseProfile, data: dict) -> None:
             tags.add((DirectoryTag.Kind.PRODUCT, slug))
             if slug in products:
                 words += [products[slug].name, products[slug].name_en]
+    return tags, [w for w in words if w]
+
+
+def public_text(profile: ShowcaseProfile) -> str:
+    """The words of the approved copy only (never the draft under review), as written: what the
+    site search indexes for a public profile (showcase/indexing.py)."""
+    if not profile.published_data:
+        return ""
+    return " ".join(_public_facts(profile.published_data)[1])
+
+
+def _publish(profile: ShowcaseProfile, data: dict) -> None:
+    """Make `data` the public copy: the JSON, the directory's tags and the folded search text."""
+    tags, words = _public_facts(data)
     profile.published_data = data
-    profile.search_text = fold(" ".join(w for w in words if w))
+    profile.search_text = fold(" ".join([profile.provider.name, *words]))
     profile.save(update_fields=["published_data", "search_text", "updated_at"])
     profile.tags.all().delete()
     DirectoryTag.objects.bulk_create(
@@ -218,6 +235,7 @@ def delete_service(admin: Membership, service_id: int) -> None:
         if data and any(s["id"] == service_id for s in data.get("services", [])):
             data = {**data, "services": [s for s in data["services"] if s["id"] != service_id]}
             _publish(profile, data)
+            indexing.index_profile(profile)
         _after_edit(profile)
 
 
@@ -252,6 +270,7 @@ def approve_profile(profile_id: int, by) -> ShowcaseProfile:
                 "updated_at",
             ]
         )
+        indexing.index_profile(profile)
         return profile
 
 
@@ -287,6 +306,7 @@ def withdraw_profile(profile_id: int, by) -> ShowcaseProfile:
         profile.reviewed_by = by
         profile.save()
         profile.tags.all().delete()
+        indexing.index_profile(profile)
         return profile
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 import segno
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -103,6 +103,25 @@ def wechat_qr_svg(url: str, label: str) -> SafeString:
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code", lineclass=None)
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
+def public_page_slugs(holder_ids) -> dict[int, str]:
+    """{holder id: page address} for the holders among `holder_ids` whose public page is open
+    (the rules of `public_holder`: active, opted in, a valid certificate), in one query. Pages
+    that list lecturers link there; a holder missing here gets verify links per certificate."""
+    ids = list(holder_ids)
+    if not ids:
+        return {}
+    return dict(
+        Recipient.objects.filter(
+            holder_id__in=ids,
+            holder__is_active=True,
+            holder__lecturer_profile__listed=True,
+            page_slug__isnull=False,
+        )
+        .filter(Exists(shareable(Certificate.objects.filter(holder_id=OuterRef("holder_id")))))
+        .values_list("holder_id", "page_slug")
+    )
 
 
 def listed_holder(holder) -> bool:

@@ -13,6 +13,7 @@ from academy.models import LecturerProfile
 from events.models import EventPage
 
 from ..models import Certificate, Programme
+from ..services import sharing
 
 
 class OriginalNamesSelect(forms.Select):
@@ -62,6 +63,18 @@ def listed_lecturers():
     )
 
 
+def with_public_names(lecturers) -> list:
+    """Each lecturer with `public_name` (the printed name, never an e-mail address: the user's
+    str() falls back to it) and `page_slug`, the address of their public credentials page when
+    it is open (opted in), else None and the page links each certificate's verify page."""
+    lecturers = list(lecturers)
+    slugs = sharing.public_page_slugs(lecturer.user_id for lecturer in lecturers)
+    for lecturer in lecturers:
+        lecturer.public_name = sharing.public_name(lecturer.user, lecturer.user.valid_certificates)
+        lecturer.page_slug = slugs.get(lecturer.user_id)
+    return lecturers
+
+
 @require_GET
 def lecturer_directory(request):
     form = DirectoryFilter(request.GET or None)
@@ -97,16 +110,17 @@ def lecturer_directory(request):
     return render(
         request,
         "certification/directory/lecturer_directory.html",
-        {"form": form, "lecturers": list(lecturers), "cities": list(cities)},
+        {"form": form, "lecturers": with_public_names(lecturers), "cities": list(cities)},
         status=400 if form.errors else 200,
     )
 
 
 @require_GET
 def lecturer_profile(request, pk: int):
-    lecturer = listed_lecturers().filter(pk=pk).first()
-    if lecturer is None:
+    found = with_public_names(listed_lecturers().filter(pk=pk)[:1])
+    if not found:
         raise Http404
+    lecturer = found[0]
     upcoming = (
         originals(EventPage.objects.live())
         .filter(

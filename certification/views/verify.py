@@ -13,9 +13,10 @@ from academy.params import parse_int
 from academy.ratelimits import rate_limited
 
 from .. import badges
+from ..baking import PNG_SIGNATURE
 from ..models import Certificate, StatusList
 from ..serials import normalise
-from ..verification import MAX_UPLOAD_BYTES, verify_pdf
+from ..verification import BADGE, MAX_UPLOAD_BYTES, PDF, verify_badge_png, verify_pdf
 
 
 class SerialForm(forms.Form):
@@ -37,20 +38,33 @@ class SerialForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Certificate PDF"),
-        help_text=_("The signed PDF you were given (up to 5 MB)."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        label=_("Certificate PDF or badge image"),
+        help_text=_(
+            "The signed PDF you were given, or the Open Badges image (PNG) with the credential "
+            "inside (up to 5 MB)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf,image/png,.png"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
-        # PDF readers accept the header anywhere in the first kilobyte; so do we.
+        # PDF readers accept the header anywhere in the first kilobyte; so do we. A PNG starts
+        # with its signature.
         head = upload.read(1024)
         upload.seek(0)
-        if b"%PDF-" not in head:
-            raise forms.ValidationError(_("This file is not a PDF. Upload the certificate's PDF."))
+        if head.startswith(PNG_SIGNATURE):
+            self.kind = BADGE
+        elif b"%PDF-" in head:
+            self.kind = PDF
+        else:
+            raise forms.ValidationError(
+                _(
+                    "This file is not a PDF or a badge image. Upload the certificate's PDF or "
+                    "its Open Badges PNG."
+                )
+            )
         return upload
 
 
@@ -119,11 +133,19 @@ def verify_upload(request):
             {"form": SerialForm(), "upload_form": upload_form},
             status=400,
         )
-    verdict = verify_pdf(upload_form.cleaned_data["file"].read())
+    data = upload_form.cleaned_data["file"].read()
+    if upload_form.kind == BADGE:
+        verdict = verify_badge_png(data)
+        # A picture that is no genuine badge is refused with its reason (the page says which
+        # check failed); a PDF keeps its 200 result page, as before.
+        status = 200 if verdict.genuine else 400
+    else:
+        verdict, status = verify_pdf(data), 200
     return render(
         request,
         "certification/certificates/verify_result.html",
         {"verdict": verdict, "certificate": verdict.certificate},
+        status=status,
     )
 
 
