@@ -116,7 +116,11 @@ def profile(request, slug: str):
     data = serialise(profile, view, detail=True)
     data["lecturers"] = [
         {
-            "name": lecturer.user.display_name or str(lecturer.user),
+            # The printed name, never the e-mail address a user's str() falls back to.
+            "name": lecturer.public_name,
+            "credentials_url": _absolute(reverse("holder_credentials", args=[lecturer.page_slug]))
+            if lecturer.page_slug
+            else None,
             "certificates": [
                 {
                     "serial": c.serial,

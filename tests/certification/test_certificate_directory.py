@@ -62,6 +62,7 @@ def test_directory_query_count(client, django_assert_max_num_queries):
     programme = simple_programme()
     for _ in range(5):
         award(lecturer().user, programme)
-    # +1: the footer text in the reader's language (academy.FooterText).
-    with django_assert_max_num_queries(11):
+    # +1: the footer text in the reader's language (academy.FooterText); +1: the lecturers'
+    # public credentials pages (sharing.public_page_slugs), once for the whole list.
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("lecturer_directory")).status_code == 200

@@ -5,8 +5,9 @@ shows an e-mail address."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.models import Certificate
 from certification.services import sharing
@@ -19,6 +20,13 @@ from tests.certification.factories_programmes import (  # noqa: F401
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_keys")]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """Requests to /en/ leave English active in this thread: later tests reverse() without it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_directory_links_the_public_page_of_each_listed_lecturer(client):
@@ -53,7 +61,7 @@ def test_no_e_mail_address_for_a_lecturer_without_a_name(client):
     certificate = award(profile.user, simple_programme())
     Certificate.objects.filter(pk=certificate.pk).update(holder_name=profile.user.email)
     type(profile.user).objects.filter(pk=profile.user_id).update(display_name="")
-    for url in ("/en/lecturers/", reverse("lecturer_profile", args=[profile.pk])):
+    for url in ("/en/lecturers/", "/en" + reverse("lecturer_profile", args=[profile.pk])):
         html = client.get(url).content.decode()
         assert "wang.fang" not in html and "example.com" not in html, url
         assert "Certified lecturer" in html

@@ -10,8 +10,10 @@ import zlib
 from io import BytesIO, StringIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 from PIL import Image
 
 from certification import baking
@@ -28,6 +30,14 @@ from tests.certification.factories_programmes import (  # noqa: F401
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_keys")]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """Requests to /en/ leave English active in this thread: later tests reverse() without it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 URL = "/en/verify/upload/"
 

@@ -2,11 +2,13 @@
 (/credentials/<slug>/) when it is open, and to each certificate's verify page; no e-mail address
 is ever shown, not even for a holder without a display name."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.models import Certificate, Recipient
 from certification.services import sharing
@@ -16,6 +18,13 @@ from tests.growth.factories import CertificateFactory
 from .helpers import certify, make_profile
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """Requests to /en/ leave English active in this thread: later tests reverse() without it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def page(client, profile) -> str:
@@ -64,6 +73,25 @@ def test_no_e_mail_even_without_a_display_name(client, home_page):
     assert "Certified lecturer" in html  # what stands for the missing name
 
 
+def test_the_api_names_lecturers_without_e_mail_and_links_their_page(client, home_page):
+    profile = make_profile()
+    certificate = certify(profile.provider)
+    slug = sharing.page_slug_for(certificate.holder)
+    nameless = MembershipFactory(provider=profile.provider, user__display_name="")
+    LecturerProfileFactory(user=nameless.user, listed=True)
+    CertificateFactory(holder=nameless.user, holder_name=nameless.user.email)
+    response = client.get(f"/api/showcase/providers/{profile.slug}/")
+    assert response.status_code == 200
+    assert nameless.user.email not in response.content.decode()
+    lecturers = {
+        tuple(c["serial"] for c in lec["certificates"]): lec for lec in response.json()["lecturers"]
+    }
+    shown = lecturers[(certificate.serial,)]
+    assert shown["name"] == certificate.holder.display_name
+    assert shown["credentials_url"].endswith(reverse("holder_credentials", args=[slug]))
+    assert all(lec["name"] != nameless.user.email for lec in lecturers.values())
+
+
 def test_expired_but_unswept_certificate_does_not_open_the_page(client, home_page):
     profile = make_profile()
     certificate = certify(profile.provider)
@@ -87,4 +115,4 @@ def test_profile_queries_do_not_grow_with_lecturers(
         sharing.page_slug_for(certify(profile.provider).holder)
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(url).content.decode()
-    assert html.count("/credentials/") == 6
+    assert len(set(re.findall(r"/credentials/\w+/", html))) == 6

@@ -3,7 +3,9 @@ are found with Traditional/Simplified folding; only the approved copy is indexed
 waiting for review; a profile leaves the index when withdrawn, never approved, or deleted."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from academy import search
 from academy.models import Provider
@@ -13,6 +15,13 @@ from showcase.models import ShowcaseProfile
 from .helpers import make_profile, profile_data, service_data, staff
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """Requests to /en/ leave English active in this thread: later tests reverse() without it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def found(client, query: str) -> list[str]:
