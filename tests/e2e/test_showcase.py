@@ -75,3 +75,35 @@ def test_merchant_finds_a_catering_provider_and_sends_an_enquiry(page: Page, dem
     assert no_horizontal_scroll(page)
     assert serious_axe_problems(page) == []
     shot(page, f"team-profile-{width}")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_visitor_follows_a_lecturer_to_their_credentials_and_checks_the_baked_badge(
+    page: Page, demo_academy, width, tmp_path
+):
+    """From a profile's certified lecturer to their public credentials page, then the baked Open
+    Badges picture of that credential uploaded on /verify/: the same result as for the PDF."""
+    base = demo_academy
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + "/en/providers/yunzhan/")
+    lecturers = page.locator(".sc-lecturers")
+    lecturers.get_by_role("link", name=re.compile("Verified credentials")).first.click()
+    expect(page).to_have_url(re.compile(r"/en/credentials/\w+/$"))
+    card = page.locator(".credential-card")
+    expect(card).to_have_count(1)
+    assert "@" not in page.get_by_role("heading", level=1).inner_text()
+    serial = card.locator("dd").first.inner_text().strip()
+
+    badge = page.request.get(base + f"/verify/{serial}.png")
+    assert badge.ok and badge.headers["content-type"] == "image/png"
+    path = tmp_path / "badge.png"
+    path.write_bytes(badge.body())
+    page.goto(base + "/en/verify/")
+    upload = page.locator("form[action$='/verify/upload/']")
+    upload.get_by_label("Certificate PDF or badge image").set_input_files(str(path))
+    upload.get_by_role("button", name="Check file").click()
+    expect(page.locator(".cert-status--valid")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(serial)
+    expect(page.locator("main")).to_contain_text("Credential signature verifies")
+    assert no_horizontal_scroll(page)
+    assert serious_axe_problems(page) == []
