@@ -80,28 +80,44 @@ class Registration:
     model: type[models.Model]
     kind: Any
     fields: list[str] = field(default_factory=list)
+    # The title is a name (a company's): shown as written, never in the reader's script.
+    title_as_written: bool = False
 
 
 _registry: dict[type[models.Model], Registration] = {}
 
 
 def register(
-    model: type[models.Model], *, kind: Any, fields: list[str] | tuple[str, ...] = ()
+    model: type[models.Model],
+    *,
+    kind: Any,
+    fields: list[str] | tuple[str, ...] = (),
+    title_as_written: bool = False,
 ) -> None:
     """Index `model`'s title (or str()) plus `fields`; `kind` labels its results."""
-    _registry[model] = Registration(model, kind, list(fields))
+    _registry[model] = Registration(model, kind, list(fields), title_as_written)
 
 
 def model_key(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def kind_label(key: str) -> str:
-    """The registered label of a document's kind, translated for the current reader."""
+def _registration_of_kind(key: str) -> Registration | None:
     for model, reg in _registry.items():
         if model_key(model) == key:
-            return str(reg.kind)
-    return ""
+            return reg
+    return None
+
+
+def kind_label(key: str) -> str:
+    """The registered label of a document's kind, translated for the current reader."""
+    reg = _registration_of_kind(key)
+    return str(reg.kind) if reg else ""
+
+
+def title_as_written(key: str) -> bool:
+    reg = _registration_of_kind(key)
+    return bool(reg and reg.title_as_written)
 
 
 def registration_for(obj: models.Model) -> Registration | None:
@@ -339,6 +355,9 @@ class Result:
     snippet: SafeString
     # BCP 47 tag when the result is in another language than the page around it (lang="…").
     lang: str = ""
+    # The title is a name to show as written ({% as_written %}: the page's script conversion
+    # leaves it alone).
+    title_as_written: bool = False
 
 
 def _highlight(text: str, terms: list[str]) -> SafeString:
@@ -378,11 +397,14 @@ def present(
     reader = localisation.content_language()
     return [
         Result(
-            title=_highlight(to_script(doc.title, script), terms),
+            title=_highlight(
+                doc.title if title_as_written(doc.kind) else to_script(doc.title, script), terms
+            ),
             kind=kind_label(doc.kind),
             url=urls.get((doc.content_type_id, doc.object_id), ""),
             snippet=_highlight(to_script(_snippet(doc.body, terms), script), terms),
             lang=_lang_of(doc, reader),
+            title_as_written=title_as_written(doc.kind),
         )
         for doc in docs
     ]

@@ -38,7 +38,10 @@ def _profile_deleted(sender, instance: ShowcaseProfile, **kwargs) -> None:
 
 
 def register() -> None:
-    search.register(ShowcaseProfile, kind=_("Provider"), fields=["search_body"])
+    # The title is the company's name: shown as written, like on the profile.
+    search.register(
+        ShowcaseProfile, kind=_("Provider"), fields=["search_body"], title_as_written=True
+    )
     post_save.connect(_company_saved, sender=Provider, dispatch_uid="showcase_index_company")
     post_delete.connect(
         _profile_deleted, sender=ShowcaseProfile, dispatch_uid="showcase_unindex_profile"

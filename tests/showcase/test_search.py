@@ -45,9 +45,17 @@ def test_approved_profile_is_found_across_scripts(client, home_page):
     profile = make_profile(slug="xiang", tagline="湘菜馆的会员小程序", about="")
     assert found(client, "湘菜館") == ["/en/providers/xiang/"]
     assert found(client, "湘菜馆") == ["/en/providers/xiang/"]
+    # Read in Traditional, the company's name stays as written (a name is never converted).
+    response = client.get("/zh-hant/search/", {"query": "湘菜館"})
+    result = next(r for r in response.context["results"] if "/providers/" in r.url)
+    assert result.title == profile.provider.name and result.title_as_written
+    assert f'<bdi data-as-written translate="no">{profile.provider.name}</bdi>' in (
+        response.content.decode()
+    )
+    assert "湘菜館" in response.content.decode()  # the snippet is in the reader's script
     response = client.get("/en/search/", {"query": "湘菜馆"})
     result = next(r for r in response.context["results"] if "/providers/" in r.url)
-    assert profile.provider.name in result.title and result.kind == "Provider"
+    assert result.kind == "Provider"
     # Its services are found too, and the company by its name.
     assert found(client, "點單小程序") == ["/en/providers/xiang/"]
     assert found(client, profile.provider.name) == ["/en/providers/xiang/"]
