@@ -33,13 +33,22 @@ def test_an_anonymous_page_is_stored_once_and_served_to_the_next_visitor(home_pa
     assert second.content == first.content
 
 
+def test_a_stored_page_costs_no_query(home_page, django_assert_num_queries):
+    Client().get("/")
+    with django_assert_num_queries(0):
+        assert _state(Client().get("/")) == "hit"
+
+
 def test_the_language_prefix_is_part_of_the_key(home_page):
     Client().get("/")
     english = Client().get("/en/")
     traditional = Client().get("/zh-hant/")
     assert _state(english) == _state(traditional) == "miss"
     assert 'lang="en"' in english.content.decode()
-    assert 'lang="zh-Hant"' in traditional.content.decode() or "zh-hant" in traditional.content.decode()
+    assert (
+        'lang="zh-Hant"' in traditional.content.decode()
+        or "zh-hant" in traditional.content.decode()
+    )
 
 
 def test_filters_and_pages_are_separate_entries_but_tracking_decorations_are_not(home_page):
