@@ -8,10 +8,20 @@ class AcademyConfig(AppConfig):
 
     def ready(self):
         # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
-        from . import exports, localisation, locks, retention, search, signals, wagtail_fixes  # noqa: F401
+        from . import (  # noqa: F401
+            exports,
+            localisation,
+            locks,
+            page_cache,
+            retention,
+            search,
+            signals,
+            wagtail_fixes,
+        )
         from .models import StandardPage
 
         exports.guard_wagtail_exports()
+        page_cache.connect_signals()
         retention.register_academy_rules()
         wagtail_fixes.apply()
         # Original pages are linked under the reader's language prefix (academy/localisation.py).

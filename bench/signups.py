@@ -1,6 +1,7 @@
 """A sign-up rush over HTTP: N people sign up for one event at the same moment.
 
     .venv/bin/python bench/signups.py                  # 300 clients, 100 seats, own gunicorn
+    .venv/bin/python bench/signups.py --clients 1000  # the 1,000-client rush for 100 seats
     .venv/bin/python bench/signups.py --clients 500 --seats 50 --workers 3
     .venv/bin/python bench/signups.py --url http://127.0.0.1:8000 --secret-key "$SECRET_KEY"
 
@@ -14,7 +15,8 @@ Logging in hundreds of people through the login form would hit allauth's rate li
 0.25 s of PBKDF2 each (stack notes §9), so the sessions are created server-side (SessionStore) and
 each client only sends its cookie. Every client opens its connection first, then all send their
 POST /events/<event>/register/ together. It prints sign-ups per second, latency p50/p95/max and
-the confirmed and waitlisted counts, and exits 1 — loudly — if more people were confirmed than
+the server's CPU-ms per sign-up (gunicorn master and workers, from /proc; only for the server it
+started), the confirmed and waitlisted counts, and exits 1 — loudly — if more people were confirmed than
 there are seats, or if any request failed.
 """
 
@@ -161,6 +163,23 @@ def start_gunicorn(args, env) -> subprocess.Popen:
             time.sleep(0.3)
     stop(server)
     sys.exit("gunicorn did not answer /healthz within 60 s.")
+
+
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU of gunicorn's master and its live workers, from /proc (clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that exited between the two reads
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def stop(server: subprocess.Popen | None) -> None:
@@ -391,7 +410,9 @@ def main() -> int:
             conn.close()
 
         print(f"Rush: {args.clients} clients sign up for {args.seats} seats at {setup.path}")
+        cpu_before = cpu_seconds(server) if server else None
         results, wall = rush(host, port, setup.path, setup.sessions, args.timeout)
+        cpu_used = cpu_seconds(server) - cpu_before if server else None
     finally:
         stop(server)
         if args.broker_url:
@@ -408,6 +429,11 @@ def main() -> int:
         print(
             f"  latency             p50 {statistics.median(latencies) * 1000:.0f} ms · "
             f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms · max {max(latencies) * 1000:.0f} ms"
+        )
+    if cpu_used is not None:
+        print(
+            f"  server CPU          {cpu_used * 1000:.0f} ms (gunicorn master + workers, /proc)"
+            f"  ->  {cpu_used * 1000 / len(results):.1f} ms per sign-up"
         )
     print(f"  confirmed           {confirmed} of {args.seats} seats")
     print(f"  waitlisted          {waitlisted}")

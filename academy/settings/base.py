@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "academy.headers.ContentSecurityPolicyMiddleware",
     "academy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale and routing: a hit skips all of them (academy/page_cache.py).
+    "academy.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Every HTML page in the reader's script, including the pages middleware below answers with.
@@ -168,6 +170,58 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for anonymous visitors (academy/page_cache.py), in the default cache. 0 turns it off.
+# Content changes show at once; figures fed by PAGE_CACHE_VOLATILE_MODELS (seats left, counts) are
+# at most this many seconds old.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+PAGE_CACHE_EXEMPT_PREFIXES = ["/admin/", "/django-admin/", "/healthz", "/accounts/", "/media/"]
+# Tracking decorations on shared links (WeChat adds from= and isappinstalled=); utm_* always.
+PAGE_CACHE_IGNORED_PARAMETERS = {"from", "isappinstalled", "fbclid", "gclid"}
+# Rows written on every sign-in, sign-up, lesson view, render or admin keystroke: they do not make
+# stored pages stale (a bump per sign-up would empty the cache during a rush).
+PAGE_CACHE_VOLATILE_MODELS = [
+    "sessions.session",
+    "academy.user",  # last_login on every sign-in; a changed name shows within the TTL
+    "academy.outboxtask",
+    "academy.outgoingmail",
+    "academy.consentrecord",
+    "academy.dataexport",
+    "academy.retentionrun",
+    "academy.joinrequest",
+    "account.emailaddress",
+    "account.emailconfirmation",
+    "admin.logentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.revision",  # drafts; publishing saves the page or snippet itself
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.uploadedfile",
+    "wagtailcore.referenceindex",
+    "wagtailadmin.editingsession",
+    "wagtailusers.userprofile",
+    "wagtailimages.rendition",  # made while a page renders
+    "wagtailembeds.embed",  # likewise
+    "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",
+    "courses.enrollment",
+    "courses.lessonprogress",
+    "courses.peerreviewtask",
+    "certification.attempt",
+    "certification.response",
+    "events.registration",
+    "events.attendancechange",
+    "events.notification",
+    "events.sessionrating",
+    "growth.assignment",
+    "growth.actionplan",
+    "growth.actionplanitem",
+    "showcase.enquiry",
+]
 
 # Rate limits (allauth's and the verify pages', academy/ratelimits.py) count in this default cache;
 # production refuses a cache that each process keeps for itself (production.py). The database

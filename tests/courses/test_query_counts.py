@@ -34,6 +34,14 @@ CASE_PAGE_CEILING = 28
 MY_ACADEMY_CEILING = 32
 
 
+@pytest.fixture(autouse=True)
+def rendered_not_stored(settings):
+    # These count what rendering costs; an anonymous visitor's repeat visit is answered by the
+    # page cache with no query at all (tests/academy/test_page_cache.py), and the bulk inserts
+    # here bypass the signals that would make the stored pages stale.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def visitor():
     return Client()

@@ -1,0 +1,221 @@
+"""Whole-page cache for anonymous visitors.
+
+Every public page (Wagtail pages, listings, search, the showcase, verification, holder pages, the
+API) is served from Django's cache to a visitor who carries no session and no pending message:
+Redis in production, local memory in the demo. One middleware, high in the stack, answers a hit
+before sessions, locale, authentication and Wagtail's routing run; on a miss it stores what the
+rest of the stack produced, after the script conversion and every header but the outermost ones.
+
+What may be stored (`_storable`) is decided on the finished response, never by a list of views:
+a 200 to a cookie-less GET that set no cookie, used no CSRF token (a form), consumed or added no
+message, was not marked no-store (never_cache), and varies on nothing but the language. So a page
+that shows a form or greets a person is never served to anyone else, whatever view made it.
+
+The key is the host, the path (which carries the language prefix, hence the script) and the
+query string, sorted, without tracking parameters (utm_*, WeChat's `from`…): filters and pages of
+results are separate entries, a share link's decorations are not.
+
+Freshness. Every key carries a version number; any write to a model that pages may show bumps it
+(`bump`), so publishing, unpublishing, moving, deleting a page, changing its privacy, editing a
+snippet, a setting, a certificate or a profile shows at once. The bump runs immediately and again
+after the transaction commits: a request that rendered the old rows between the two cannot keep
+them. Writes that happen on every sign-up or lesson view (settings.PAGE_CACHE_VOLATILE_MODELS)
+do not bump: the figures they feed — seats left, counts — are at most PAGE_CACHE_SECONDS old.
+
+An error of the page cache's own cache calls is a miss, never an error page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "page-cache:version"
+HIT_HEADER = "X-Page-Cache"
+# Vary values the key already accounts for (language is in the path; nobody is signed in).
+_HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
+# Larger answers (a big export, a PDF) are cheap to stream and would crowd pages out of Redis.
+MAX_BYTES = 512 * 1024
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+# --- Freshness ------------------------------------------------------------------------------------
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # No add() race matters: two workers that both start at 1 store the same pages.
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _bump_now() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: the next reader starts one, nothing stored is older
+        cache.add(VERSION_KEY, 1, timeout=None)
+    except Exception:  # noqa: BLE001 – a cache outage must not fail the write that changed content
+        logger.warning("page cache: could not bump the version", exc_info=True)
+
+
+def bump() -> None:
+    """Make every stored page stale: now, and again once the writing transaction commits.
+
+    The bump after the commit is the one that matters in production; the immediate one keeps
+    pages right inside a transaction that never commits (a test) or that is still running.
+    """
+    if not enabled():
+        return
+    _bump_now()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # One queued bump per outermost transaction, however many rows it writes.
+    outermost = id(connection.atomic_blocks[0])
+    if getattr(connection, "_page_cache_bump_for", None) == outermost:
+        return
+    connection._page_cache_bump_for = outermost
+    transaction.on_commit(_bump_now)
+
+
+def _volatile_labels() -> frozenset[str]:
+    return frozenset(label.lower() for label in settings.PAGE_CACHE_VOLATILE_MODELS)
+
+
+def _model_changed(sender, **kwargs) -> None:
+    if sender._meta.label_lower in _volatile_labels():
+        return
+    if kwargs.get("raw"):  # loaddata / restore: the command that loads clears the cache itself
+        return
+    bump()
+
+
+def _page_moved(sender, **kwargs) -> None:
+    bump()
+
+
+def connect_signals() -> None:
+    """Bump on every model write pages may show (called from AcademyConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.signals import post_page_move
+
+    post_save.connect(_model_changed, dispatch_uid="page_cache_post_save")
+    post_delete.connect(_model_changed, dispatch_uid="page_cache_post_delete")
+    m2m_changed.connect(_model_changed, dispatch_uid="page_cache_m2m_changed")
+    # Treebeard moves subtrees with queryset updates, which send no post_save for descendants.
+    post_page_move.connect(_page_moved, dispatch_uid="page_cache_page_moved")
+
+
+# --- Keys -----------------------------------------------------------------------------------------
+
+
+def _ignored_parameter(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in settings.PAGE_CACHE_IGNORED_PARAMETERS or lowered.startswith("utm_")
+
+
+def cache_key(request, version: int) -> str:
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    query = urlencode(sorted((k, v) for k, v in pairs if not _ignored_parameter(k)))
+    raw = "\n".join((request.get_host(), request.path, query))
+    return f"page-cache:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+# --- Which requests and responses -----------------------------------------------------------------
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not request.path.startswith(tuple(settings.PAGE_CACHE_EXEMPT_PREFIXES))
+
+
+def _varies_only_on_harmless(response) -> bool:
+    if not response.has_header("Vary"):
+        return True
+    values = {v.strip().lower() for v in cc_delim_re.split(response["Vary"]) if v.strip()}
+    return values <= _HARMLESS_VARY
+
+
+def _forbidden_to_store(response) -> bool:
+    # "private" keeps shared proxies from storing what a signed-in reader may see differently
+    # (site search, say); this cache stores only what a cookie-less visitor got, which every such
+    # visitor gets alike. no-store and no-cache (never_cache) are obeyed.
+    control = response.get("Cache-Control", "").lower()
+    return "no-store" in control or "no-cache" in control
+
+
+def _messages_touched(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    return bool(getattr(storage, "used", False) or getattr(storage, "_queued_messages", None))
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _storable(request, response) -> bool:
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not getattr(response, "streaming", False)
+        and len(response.content) <= MAX_BYTES
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not _forbidden_to_store(response)
+        and _varies_only_on_harmless(response)
+        and not _messages_touched(request)
+        and not _signed_in(request)
+    )
+
+
+# --- The middleware -------------------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Answer anonymous GETs from the page cache; store the pages that may be shared."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = cache_key(request, _version())
+            cached = cache.get(key)
+        except Exception:  # noqa: BLE001 – see the module docstring: an outage is a miss
+            logger.warning("page cache: lookup failed", exc_info=True)
+            return self.get_response(request)
+        if cached is not None:
+            cached[HIT_HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _storable(request, response):
+            try:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("page cache: store failed", exc_info=True)
+            response[HIT_HEADER] = "miss"
+        return response
