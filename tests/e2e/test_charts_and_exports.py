@@ -23,9 +23,7 @@ def shoot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def test_report_chart_opens_its_table_and_statistics_draw_the_same_chart(
-    page: Page, demo_academy
-):
+def test_report_chart_opens_its_table_and_statistics_draw_the_same_chart(page: Page, demo_academy):
     base = demo_academy
     log_in(page, base, "admin@example.com")
     page.goto(base + "/admin/academy-reports/exams/")
