@@ -7,7 +7,8 @@ Wagtail's audit log, so officers read them in Reports → Site history (docs/pri
   ("…-personal-data.csv") and is "academy.export_personal", logged against the person who
   exported it, with the file name, the page and its filters. Wagtail's exports are recognised by
   their columns (`carries_personal_data`) unless the view says `exports_personal_data = True/False`;
-  the project's own CSV views pass `personal_data_for=request` to `exports.csv_response`.
+  the project's own download views pass `personal_data_for=request` to
+  `exports.spreadsheet_response` (or `exports.csv_response`).
 """
 
 from __future__ import annotations

@@ -19,11 +19,22 @@ cells are converted to the script of the active language, except names — a cel
 (the question bank's CSV, `csv_writer`) are written exactly as stored.
 
 Every CSV starts with a UTF-8 byte-order mark (BOM): Excel on Windows reads a CSV without one
-in the system's legacy code page and garbles Chinese text. Our own CSV views use `csv_response`
-(or `csv_document` for a file built in memory); Wagtail's exports (the project's viewsets
-and reports, and Wagtail's own reports: aging and locked pages, site history, redirects, form
-submissions) go through SpreadsheetExportMixin, which `guard_wagtail_exports` routes here once
-at start-up (AcademyConfig.ready).
+in the system's legacy code page and garbles Chinese text.
+
+Figures are written the same way everywhere: counts and measures as numbers (a Decimal becomes
+a float, `number`), a rate as a number of per cent with one decimal under a heading that says
+"(%)" (`percent`), and a percentage inside a sentence as the pages print it, "60%"
+(`percent_text`).
+
+Which function to use:
+- a list page in the Wagtail admin (a viewset, a ReportView): Wagtail's SpreadsheetExportMixin,
+  with `list_export` and `export_headings`; `guard_wagtail_exports` routes it here once at
+  start-up (AcademyConfig.ready), and Wagtail's own reports (aging and locked pages, site
+  history, redirects, form submissions) with it;
+- any other table staff or members download: `spreadsheet_response(filename, headings, rows,
+  spreadsheet_format)`, CSV or XLSX from the same rows (offer both: `FORMATS`);
+- a file a program reads back (the question bank's CSV): `csv_document`, served by
+  `csv_file_response`; inside a ZIP (My data): `csv_document`.
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.template.defaultfilters import floatformat
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from .script import for_language
@@ -47,6 +58,13 @@ from .script import for_language
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 BOM = "\ufeff"
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 # Cell values a spreadsheet stores as numbers, dates or booleans, never as text.
 TYPED = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
@@ -99,18 +117,23 @@ def csv_writer(file, *, for_reader: bool = False, **options) -> GuardedWriter:
     return GuardedWriter(file, for_reader=for_reader, **options)
 
 
-def csv_response(filename: str, *, personal_data_for=None) -> tuple[HttpResponse, GuardedWriter]:
-    """A CSV download (with its BOM) and the writer for its rows.
-
-    A file that carries personal data passes `personal_data_for=request`: its name says so and
-    the download is written to the audit log (academy/audit.py)."""
+def _download(filename: str, spreadsheet_format: str, personal_data_for=None) -> HttpResponse:
+    """An empty download response. A file that carries personal data passes
+    `personal_data_for=request`: its name says so and the download is written to the audit log
+    (academy/audit.py)."""
     if personal_data_for is not None:
         from . import audit
 
         filename = audit.personal_filename(filename)
         audit.log_personal_export(personal_data_for, filename)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type=CONTENT_TYPES[spreadsheet_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, *, personal_data_for=None) -> tuple[HttpResponse, GuardedWriter]:
+    """A CSV download (with its BOM) and the writer for its rows, in the reader's script."""
+    response = _download(filename, CSV, personal_data_for)
     response.write(BOM)
     return response, csv_writer(response, for_reader=True)
 
@@ -121,6 +144,86 @@ def csv_document(rows: Iterable[Iterable[Any]]) -> str:
     out.write(BOM)
     csv_writer(out).writerows(rows)
     return out.getvalue()
+
+
+def csv_file_response(filename: str, document: str) -> HttpResponse:
+    """A CSV file built by `csv_document` (already guarded, with its BOM) as a download."""
+    response = _download(filename, CSV)
+    response.write(document)
+    return response
+
+
+def xlsx_cell_value(value: Any, *, for_reader: bool = True) -> Any:
+    """The value to store in an XLSX cell: numbers, dates and booleans typed, a Decimal as a
+    float, an aware datetime in local time (Excel has no time zones), anything else as text in
+    the reader's script."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is None or isinstance(value, TYPED):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = for_language(str(value)) if for_reader else str(value)
+    # Control characters (a vertical tab pasted into a note) are not allowed in the file's XML.
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def xlsx_document(rows: Iterable[Iterable[Any]], *, for_reader: bool = True) -> bytes:
+    """A workbook of one sheet holding `rows` (the first row is the headings), every cell
+    guarded (`guard_xlsx_cell`)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Sheet1")
+    for row in rows:
+        sheet.append(
+            [
+                guard_xlsx_cell(WriteOnlyCell(sheet, xlsx_cell_value(v, for_reader=for_reader)))
+                for v in row
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def spreadsheet_response(
+    filename: str,
+    headings: Iterable[Any],
+    rows: Iterable[Iterable[Any]],
+    *,
+    spreadsheet_format: str = CSV,
+    personal_data_for=None,
+) -> HttpResponse:
+    """A table as a CSV (with its BOM) or XLSX download, `filename` without its extension.
+
+    The same rows make both files; text is written in the reader's script (names marked
+    `as_written()` stay as typed) and every cell is guarded against formulas."""
+    if spreadsheet_format not in FORMATS:
+        raise ValueError(f"unknown spreadsheet format {spreadsheet_format!r}")
+    name = f"{filename}.{spreadsheet_format}"
+    if spreadsheet_format == CSV:
+        response, writer = csv_response(name, personal_data_for=personal_data_for)
+        writer.writerow(headings)
+        writer.writerows(rows)
+        return response
+    response = _download(name, XLSX, personal_data_for)
+    response.write(xlsx_document(itertools.chain([headings], rows)))
+    return response
+
+
+def number(value: Any) -> Any:
+    """A figure for a spreadsheet: a Decimal as a float (12.5, not "12.50"), else as it is."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def percent(part: float, whole: float, places: int = 1) -> float | None:
+    """`part` of `whole` in per cent with one decimal (66.7), None when `whole` is zero: the
+    rates of the reports, under headings that say "(%)"."""
+    return round(100 * part / whole, places) if whole else None
 
 
 def percent_text(value: Any) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy.charts import Bar, bar_chart
 from academy.localisation import originals
 from academy.models import GrowthStage, Membership, Provider
 from academy.selectors import pending_join_requests
@@ -22,7 +23,6 @@ from courses.models import CoursePage, Enrollment, LearningPath, LessonProgress
 from events.models import Registration
 
 from . import recommendations
-from .charts import Bar, bar_chart
 from .learning import team_learning
 from .models import DIRECTIONS, ActionPlan, Diagnosis, Invitation, Level
 from .peers import MIN_GROUP
@@ -135,9 +135,19 @@ def result_context(diagnosis: Diagnosis, user) -> dict:
     previous = previous_of(diagnosis)
     directions = direction_results(diagnosis, previous)
     found = recommendations.recommend(diagnosis, user)
+    headings = [_("Direction"), _("Score"), _("Level")]
+    if previous is not None:
+        headings.append(_("Change since last time"))
     chart = bar_chart(
         [Bar(d.label, d.percent, d.level_label) for d in directions],
         title=_("Level per direction"),
+        headings=headings,
+        # The table says more than the bars: the points behind each score, and the change.
+        rows=[
+            [d.label, f"{d.percent}% ({d.points}/{d.max})", d.level_label]
+            + ([d.change_text if d.change is not None else "—"] if previous is not None else [])
+            for d in directions
+        ],
         maximum=100,
         unit="%",
         chart_id="diagnosis-chart",

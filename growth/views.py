@@ -323,54 +323,60 @@ def team(request):
 
 
 @login_required
-def team_csv(request):
+def team_export(request, spreadsheet_format: str = exports.CSV):
+    """The team's figures as a spreadsheet (CSV or XLSX), one row per member."""
     admin, refusal = _team_admin(request)
     if refusal:
         return refusal
     rows = selectors.team_context(admin.provider)["rows"]
-    response, writer = exports.csv_response("team.csv", personal_data_for=request)
-    writer.writerow(
-        [
-            pgettext("person", "Name"),
-            _("E-mail"),
-            _("Role"),
-            _("Courses enrolled"),
-            _("Courses completed"),
-            _("Lessons completed"),
-            _("Exams (latest result)"),
-            _("Certificates"),
-            _("Events attended"),
-            _("Assignments"),
-        ]
+    return exports.spreadsheet_response(
+        "team",
+        _team_export_headings(),
+        [_team_export_row(row) for row in rows],
+        spreadsheet_format=spreadsheet_format,
+        personal_data_for=request,
     )
-    for row in rows:
-        m = row.membership
-        writer.writerow(
-            [
-                as_written(m.user.display_name),
-                m.user.email,
-                m.get_role_display(),
-                m.enrolled,
-                m.completed,
-                m.lessons_done,
-                "; ".join(
-                    f"{a.exam.title}: {_('passed') if a.passed else _('failed')} "
-                    f"{exports.percent_text(a.score)}"
-                    for a in row.exams
-                ),
-                "; ".join(
-                    f"{c.programme.title} ({c.get_status_display()}) {c.serial}"
-                    for c in row.certificates
-                ),
-                m.attended,
-                "; ".join(
-                    f"{a.assignment.subject.title}: {a.state_label} "
-                    f"({a.lessons_done}/{a.lessons_total}, {_('due')} {a.due.isoformat()})"
-                    for a in row.assignments
-                ),
-            ]
-        )
-    return response
+
+
+def _team_export_headings() -> list[str]:
+    return [
+        pgettext("person", "Name"),
+        _("E-mail"),
+        _("Role"),
+        _("Courses enrolled"),
+        _("Courses completed"),
+        _("Lessons completed"),
+        _("Exams (latest result)"),
+        _("Certificates"),
+        _("Events attended"),
+        _("Assignments"),
+    ]
+
+
+def _team_export_row(row) -> list:
+    m = row.membership
+    return [
+        as_written(m.user.display_name),
+        m.user.email,
+        m.get_role_display(),
+        m.enrolled,
+        m.completed,
+        m.lessons_done,
+        "; ".join(
+            f"{a.exam.title}: {_('passed') if a.passed else _('failed')} "
+            f"{exports.percent_text(a.score)}"
+            for a in row.exams
+        ),
+        "; ".join(
+            f"{c.programme.title} ({c.get_status_display()}) {c.serial}" for c in row.certificates
+        ),
+        m.attended,
+        "; ".join(
+            f"{a.assignment.subject.title}: {a.state_label} "
+            f"({a.lessons_done}/{a.lessons_total}, {_('due')} {a.due.isoformat()})"
+            for a in row.assignments
+        ),
+    ]
 
 
 def _team_action(request, action, anchor: str = "", **bound_forms):

@@ -1,5 +1,5 @@
 """Admin: the diagnosis questionnaire (versioned), diagnoses, stage overrides with their reason,
-and the staff reports (reports.py) under Wagtail's Reports menu; My academy: the growth section."""
+and the staff reports (reports/) under Wagtail's Reports menu; My academy: the growth section."""
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _

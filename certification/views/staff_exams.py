@@ -10,13 +10,15 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.auth import permission_denied
+
+from academy import exports
 
 from ..models import Exam, QuestionBank, Response
 from ..services import exam_statistics, question_csv
@@ -147,9 +149,7 @@ def export_questions(request, bank_id: int):
     if not request.user.has_perm("certification.view_question"):
         return permission_denied(request)
     bank = get_object_or_404(QuestionBank, pk=bank_id)
-    response = HttpResponse(question_csv.export_bank(bank), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="questions-{bank.pk}.csv"'
-    return response
+    return exports.csv_file_response(f"questions-{bank.pk}.csv", question_csv.export_bank(bank))
 
 
 # --- Statistics ------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def statistics(request, exam_id: int):
         {
             "exam": exam,
             "stats": stats,
-            "bars": exam_statistics.distribution_svg_bars(stats),
+            "distribution": exam_statistics.distribution_chart(stats),
             "page_title": _("Statistics: %(exam)s") % {"exam": exam},
         },
     )

@@ -208,3 +208,82 @@ def test_wagtail_own_report_exports_are_guarded(client, home_page):
     cells = [row[0] for row in sheet.iter_rows(min_row=2) if row[0].value in NASTY]
     assert_xlsx_text(cells, NASTY)
     assert Page.objects.filter(title__in=NASTY).count() == len(NASTY)
+
+
+# --- One module for every download (issue 19): CSV with its BOM, XLSX, both guarded ----------
+
+
+def test_spreadsheet_response_xlsx_opens_with_guarded_text_and_typed_figures(db):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
+    rows = [[name, 3, Decimal("66.70"), when, None] for name in NASTY]
+    response = exports.spreadsheet_response(
+        "figures", ["Name", "Count", "Rate (%)", "When", "Empty"], rows, spreadsheet_format="xlsx"
+    )
+    assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
+    assert 'filename="figures.xlsx"' in response["Content-Disposition"]
+    sheet = read_xlsx(response)
+    header, *body = list(sheet.iter_rows())
+    assert [c.value for c in header] == ["Name", "Count", "Rate (%)", "When", "Empty"]
+    assert_xlsx_text([row[0] for row in body], NASTY)
+    assert {(row[1].value, row[1].data_type) for row in body} == {(3, "n")}
+    assert {(row[2].value, row[2].data_type) for row in body} == {(66.7, "n")}
+    # Shanghai local time, as the pages print it; Excel has no time zones.
+    assert {row[3].value for row in body} == {datetime(2026, 3, 1, 17, 30)}
+    assert {row[4].value for row in body} == {None}
+
+
+def test_spreadsheet_response_csv_starts_with_a_bom_and_quotes_formulas(db):
+    response = exports.spreadsheet_response("figures", ["Name", "Count"], [[n, 1] for n in NASTY])
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = read_csv(response)
+    assert_quoted_text(column(rows, 0), NASTY)
+    assert set(column(rows, 1)) == {"1"}
+
+
+def test_the_team_csv_starts_with_a_bom(client, nasty_team):
+    admin, _members = nasty_team
+    client.force_login(admin.user)
+    assert client.get(reverse("growth:team_csv")).content.startswith(b"\xef\xbb\xbf")
+
+
+def test_the_question_bank_csv_starts_with_a_bom(officer_client):
+    bank = QuestionBankFactory()
+    export = officer_client.get(reverse("exams_admin:export", args=[bank.pk]))
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    assert export.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_team_xlsx_keeps_formula_names_as_text_and_is_personal_data(client, nasty_team):
+    from wagtail.models import ModelLogEntry
+
+    admin, _members = nasty_team
+    client.force_login(admin.user)
+    response = client.get(reverse("growth:team_xlsx"))
+    assert response.status_code == 200
+    assert 'filename="team-personal-data.xlsx"' in response["Content-Disposition"]
+    assert ModelLogEntry.objects.filter(action="academy.export_personal").count() == 1
+    header, *body = list(read_xlsx(response).iter_rows())
+    names = [row[0] for row in body if row[1].value != admin.user.email]
+    assert_xlsx_text(names, NASTY)
+    assert {(row[3].value, row[3].data_type) for row in body} == {(0, "n")}
+    # The same headings and rows as the CSV.
+    csv_header, *csv_rows = read_csv(client.get(reverse("growth:team_csv")))
+    assert [c.value for c in header] == csv_header
+    assert len(body) == len(csv_rows)
+
+
+def test_team_xlsx_is_for_the_team_admin_only(client, nasty_team):
+    _admin, members = nasty_team
+    client.force_login(members[0].user)
+    assert client.get(reverse("growth:team_xlsx")).status_code == 403
+
+
+def test_percent_and_number_are_written_one_way():
+    assert exports.percent(2, 3) == 66.7
+    assert exports.percent(1, 0) is None
+    assert exports.number(Decimal("12.50")) == 12.5
+    assert exports.percent_text(Decimal("60.00")) == "60%"

@@ -1,0 +1,83 @@
+"""Staff reports in Wagtail's Reports menu: learning, exams, events, certification, providers.
+
+Each is a Wagtail ReportView (filters, CSV and XLSX export through its spreadsheet mixin) whose
+rows are computed by the database: grouped aggregates, conditional counts, window functions
+(the median days to complete, the drop-off lesson) and correlated subqueries (the stage a
+provider had at its previous diagnosis). Python only merges a handful of already-grouped rows
+and draws the charts (academy/charts.py). Every report runs a fixed number of queries, whatever
+the volume (tests/growth/test_reports.py pins them); none needs a summary table at 10,000 users
+(see bench/reports.py for the figures).
+
+One module per report, and the plumbing they share in base.py (permission, filters, charts,
+exports). To add a report: a module with an `AcademyReport` subclass (its `url_name`, `columns`,
+`get_queryset`, and `charts`/`extra_tables` if it draws or lists more), then add it to `REPORTS`
+below and one more menu hook in growth/wagtail_hooks.py; its URLs and menu item follow.
+"""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from wagtail.admin.menu import MenuItem
+
+from .base import PERMISSION, AcademyReport, ReportFilterSet, may_view_reports
+from .certification import CertificationReport
+from .events import EventsReport
+from .exams import ExamsReport
+from .learning import LearningReport
+from .providers import ProvidersReport
+
+__all__ = [
+    "PERMISSION",
+    "REPORTS",
+    "AcademyReport",
+    "CertificationReport",
+    "EventsReport",
+    "ExamsReport",
+    "LearningReport",
+    "ProvidersReport",
+    "ReportFilterSet",
+    "may_view_reports",
+    "menu_items",
+    "urlpatterns",
+]
+
+REPORTS = [LearningReport, ExamsReport, EventsReport, CertificationReport, ProvidersReport]
+
+
+def urlpatterns():
+    patterns = []
+    for report in REPORTS:
+        view = report.as_view()
+        results = report.as_view(results_only=True)
+        patterns += [
+            path(f"{report.url_name}/", view, name=report.url_name),
+            path(f"{report.url_name}/results/", results, name=f"{report.url_name}_results"),
+        ]
+    # The exams report's second table, as a file of its own (same view, same filters).
+    for spreadsheet_format in ExamsReport.HARDEST_FORMATS:
+        patterns.append(
+            path(
+                f"exams/hardest-questions.{spreadsheet_format}",
+                ExamsReport.as_view(hardest_export=spreadsheet_format),
+                name=f"exams_hardest_{spreadsheet_format}",
+            )
+        )
+    return patterns
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view_reports(request.user)
+
+
+def menu_items() -> list[MenuItem]:
+    return [
+        ReportMenuItem(
+            report.page_title,
+            reverse(f"growth_reports:{report.url_name}"),
+            name=f"academy-{report.url_name}-report",
+            icon_name=report.header_icon,
+            order=900 + n,
+        )
+        for n, report in enumerate(REPORTS)
+    ]
