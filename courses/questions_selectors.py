@@ -13,10 +13,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from wagtail.models import Page
 
 from academy.models import LecturerProfile
+from academy.selectors import lecturer_of
 
 from . import questions_services as rules
-from .models import LessonPage
-from .questions import Answer, Question
+from .models import CoursePage, LessonPage
+from .questions import Answer, Question, QuestionReport, QuestionVote
 from .questions_forms import AskForm
 
 # A page shows its most-asked questions first; beyond this many, the rest wait for search.
@@ -41,7 +42,19 @@ def published_on(page: Page) -> QuerySet[Question]:
     return Question.objects.filter(page_id=page.pk, status=Question.Status.PUBLISHED)
 
 
-def page_questions(page: Page, user, ask_form: AskForm | None = None) -> PageQuestions:
+def page_questions(
+    page: Page,
+    user,
+    ask_form: AskForm | None = None,
+    *,
+    course: CoursePage | None = None,
+    enrolled: bool | None = None,
+) -> PageQuestions:
+    """The page's published questions and what the reader may do with them.
+
+    A lesson's page passes its `course` and whether the reader is `enrolled` (its context has
+    both), so the rights cost no query of their own; a case study reads the reader's company.
+    """
     answers = Answer.objects.select_related("author").order_by("-accepted_at", "created_at", "pk")
     queryset = (
         published_on(page)
@@ -53,21 +66,30 @@ def page_questions(page: Page, user, ask_form: AskForm | None = None) -> PageQue
     total = len(questions)
     if total == PAGE_LIMIT:
         total = published_on(page).count()
+    is_lesson = isinstance(page, LessonPage)
     signed_in = bool(user and user.is_authenticated)
-    may_ask = signed_in and rules.may_ask(user, page)
-    moderator = rules.is_moderator(user)
-    course = rules.course_of(page) if signed_in else None
-    lecturer = LecturerProfile.objects.filter(user_id=user.pk).first() if signed_in else None
-    may_answer = moderator or rules.lecturer_may_answer(lecturer, course)
+    may_ask = may_answer = moderator = False
+    if signed_in:
+        if is_lesson and course is None:
+            course = rules.course_of(page)
+        may_ask = enrolled if is_lesson and enrolled is not None else rules.may_ask(user, page)
+        moderator = rules.is_moderator(user)
+        may_answer = moderator or rules.lecturer_may_answer(
+            lecturer_of(user), course if is_lesson else None
+        )
     voted: set[int] = set()
     reported: set[int] = set()
     if signed_in and questions:
         ids = [q.pk for q in questions]
         voted = set(
-            user.question_votes.filter(question_id__in=ids).values_list("question_id", flat=True)
+            QuestionVote.objects.filter(user=user, question_id__in=ids).values_list(
+                "question_id", flat=True
+            )
         )
         reported = set(
-            user.question_reports.filter(question_id__in=ids).values_list("question_id", flat=True)
+            QuestionReport.objects.filter(reporter=user, question_id__in=ids).values_list(
+                "question_id", flat=True
+            )
         )
     return PageQuestions(
         questions=questions,
@@ -76,7 +98,7 @@ def page_questions(page: Page, user, ask_form: AskForm | None = None) -> PageQue
         may_answer=may_answer,
         is_moderator=moderator,
         ask_form=(ask_form or AskForm()) if may_ask else None,
-        is_case=not isinstance(page, LessonPage),
+        is_case=not is_lesson,
         voted=voted,
         reported=reported,
     )

@@ -26,7 +26,9 @@ from wagtail.models import Page
 
 from academy import outbox, search, teaching
 from academy.errors import AcademyError
+from academy.localisation import original_of
 from academy.models import LecturerProfile, Membership
+from academy.selectors import lecturer_of
 
 from .models import CaseStudyPage, CoursePage, Enrollment, LessonPage
 from .questions import (
@@ -58,7 +60,11 @@ class QuestionNotFound(QuestionRefused):
 
 
 def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(MODERATE))
+    """Staff accounts holding the permission (Academy editors have it), and superusers. The
+    staff flag is read first, so a learner's page never loads their permissions."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and user.has_perm(MODERATE))
 
 
 def course_of(page: Page) -> CoursePage | None:
@@ -73,7 +79,7 @@ def course_of(page: Page) -> CoursePage | None:
 def _lecturer(user) -> LecturerProfile | None:
     if not user or not user.is_authenticated:
         return None
-    return LecturerProfile.objects.filter(user_id=user.pk).first()
+    return lecturer_of(user)
 
 
 def lecturer_may_answer(lecturer: LecturerProfile | None, course: CoursePage | None) -> bool:
@@ -105,7 +111,8 @@ def may_ask(user, page: Page) -> bool:
 def question_page(page_id: int) -> Page:
     """The live lesson or case study questions are asked on; QuestionNotFound otherwise."""
     page = Page.objects.live().filter(pk=page_id).first()
-    page = page.specific if page is not None else None
+    # Questions belong to the original, whichever language version was posted from.
+    page = original_of(page).specific if page is not None else None
     if not isinstance(page, LessonPage | CaseStudyPage):
         raise QuestionNotFound(_("Questions can be asked only under a lesson or a case study."))
     return page

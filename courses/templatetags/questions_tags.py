@@ -13,7 +13,17 @@ register = template.Library()
 @register.inclusion_tag("courses/questions/section.html", takes_context=True)
 def page_questions_section(context, page):
     request = context["request"]
-    section = page_questions(page, request.user, ask_form=context.get("question_form"))
+    # A lesson's context already holds its course and the reader's enrolment: reuse them.
+    enrolled = None
+    if "enrollment" in context and context.get("course") is not None:
+        enrolled = context.get("enrollment") is not None
+    section = page_questions(
+        page,
+        request.user,
+        ask_form=context.get("question_form"),
+        course=context.get("course"),
+        enrolled=enrolled,
+    )
     return {
         "request": request,
         "user": request.user,

@@ -29,6 +29,7 @@ KINDS = [
     "lecturer_profile",
     "enrolments",
     "lesson_progress",
+    "questions",
     "exam_attempts",
     "exam_answers",
     "certificates",

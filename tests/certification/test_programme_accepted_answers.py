@@ -23,7 +23,9 @@ def _answered(home_page, lecturer, count: int):
         question = questions_services.ask(
             asker, lesson, title=f"第{n}个问题怎么办？", body="问题的详细说明在这里。"
         )
-        answers.append((asker, questions_services.answer(lecturer, question, "这是讲师的回答。")))
+        answers.append(
+            (asker, questions_services.answer(lecturer, question, "这是讲师给出的详细回答。"))
+        )
     return answers
 
 
