@@ -44,6 +44,7 @@ def test_ask_answer_accept_with_the_keyboard_free_of_axe_problems(
     expect(section).to_contain_text("Accepted answer")
     expect(section).to_contain_text("Log in to ask a question")
     assert serious_axe_problems(page) == []
+    shoot(page, "read-anonymous", width, section)
 
     # The member asks; a too-short question is refused with the form's message first.
     log_in(page, base, "member@example.com")
@@ -75,6 +76,7 @@ def test_ask_answer_accept_with_the_keyboard_free_of_axe_problems(
     desk = lecturer.locator(".qa-desk")
     expect(desk).to_contain_text(TITLE)
     assert serious_axe_problems(lecturer) == []
+    shoot(lecturer, "desk", width, desk)
     desk.get_by_role("link", name=TITLE).click()
     item = lecturer.locator(f"#question-{question.pk}")
     item.locator("summary", has_text="Answer this question").click()
@@ -88,7 +90,7 @@ def test_ask_answer_accept_with_the_keyboard_free_of_axe_problems(
     lecturer.close()
 
     # The member accepts it; the asker was e-mailed once.
-    page.goto(base + LESSON + f"#question-{question.pk}")
+    page.goto(base + LESSON)  # a full load: the page still shows the asked question's anchor
     item = page.locator(f"#question-{question.pk}")
     item.get_by_role("button", name="Accept this answer").click()
     expect(page.locator(f"#question-{question.pk} .qa-answer.is-accepted")).to_be_visible()
