@@ -8,6 +8,7 @@ asker and title before it is asked.
 
 from __future__ import annotations
 
+from academy.localisation import originals
 from academy.models import User
 
 from . import questions_services, services
@@ -57,14 +58,15 @@ QUESTIONS = [
 def seed(stdout=None) -> None:
     lecturer = User.objects.filter(email=LECTURER_EMAIL).first()
     for slug, topic in COURSE_TOPICS.items():
-        course = CoursePage.objects.filter(slug=slug).first()
+        course = originals(CoursePage.objects.filter(slug=slug)).first()
         if course is not None and not course.teaching_topic:
             course.teaching_topic = topic
             course.save_revision().publish()
     for spec in QUESTIONS:
+        # The originals: English versions (academy/demo_english.py) share their slugs.
         page = (
-            LessonPage.objects.filter(slug=spec["page"]).first()
-            or CaseStudyPage.objects.filter(slug=spec["page"]).first()
+            originals(LessonPage.objects.filter(slug=spec["page"])).first()
+            or originals(CaseStudyPage.objects.filter(slug=spec["page"])).first()
         )
         asker = User.objects.filter(email=spec["asker"]).first()
         if page is None or asker is None:

@@ -67,7 +67,8 @@ def page_questions(
     if total == PAGE_LIMIT:
         total = published_on(page).count()
     is_lesson = isinstance(page, LessonPage)
-    signed_in = bool(user and user.is_authenticated)
+    # A preview of a page not saved yet has no id to ask under.
+    signed_in = bool(user and user.is_authenticated and page.pk)
     may_ask = may_answer = moderator = False
     if signed_in:
         if is_lesson and course is None:
