@@ -67,6 +67,8 @@ urlpatterns += i18n_patterns(
     ),
     # A lecturer's sessions (sign-ups, attendance, ratings) on the teaching desk.
     path("my-academy/teaching/", include("events.urls_teaching")),
+    # Learners' questions under lessons and case studies, answered by lecturers.
+    path("questions/", include("courses.urls_questions")),
     # The privacy notice (every version), accepting a new one, and one's optional consents.
     path("privacy/", privacy_views.notice, name="privacy_notice"),
     path("privacy/v<int:version>/", privacy_views.notice, name="privacy_notice_version"),

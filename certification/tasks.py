@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from academy import outbox
 from academy.mail import MailTask
-from courses.signals import course_completed
+from courses.signals import answer_accepted, course_completed
 from events.signals import attendance_recorded, session_taught
 
 from .services import exams as exam_services
@@ -119,6 +119,11 @@ def _check_later(user) -> None:
 @receiver(course_completed, dispatch_uid="certification_course_completed")
 def on_course_completed(sender, user=None, **kwargs):
     _check_later(user)
+
+
+@receiver(answer_accepted, dispatch_uid="certification_answer_accepted")
+def on_answer_accepted(sender, lecturer_user=None, **kwargs):
+    _check_later(lecturer_user)
 
 
 @receiver(exam_passed, dispatch_uid="certification_exam_passed")

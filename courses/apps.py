@@ -10,10 +10,12 @@ class CoursesConfig(AppConfig):
         from academy import search
 
         from . import receivers  # noqa: F401  (index pages get the review workflow)
-        from .models import CaseStudyPage, CoursePage, LessonPage
+        from .models import CaseStudyPage, CoursePage, LessonPage, Question
 
         search.register(CoursePage, kind=_("Course"), fields=["summary", "outcomes", "body"])
         # Lessons are found by title and summary only: their body is for enrolled learners.
         search.register(LessonPage, kind=_("Lesson"), fields=["intro"])
         # A case's words, all of them found by search, are the fields a translation changes.
         search.register(CaseStudyPage, kind=_("Case study"), fields=CaseStudyPage.translated_fields)
+        # Learners' questions, once answered and while published (Question.is_searchable).
+        search.register(Question, kind=_("Question"), fields=["body", "answers_text"])

@@ -196,3 +196,4 @@ from .pages import (  # noqa: E402, F401
     CoursePrerequisite,
     LessonPage,
 )
+from .questions import Answer, Question, QuestionReport, QuestionVote  # noqa: E402, F401

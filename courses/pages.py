@@ -21,6 +21,7 @@ from academy.models import GrowthStage
 from .blocks import LessonBodyBlock
 from .choices import Language, Level
 from .moderation import ReviewedPageMixin
+from .questions_topics import TopicSelect
 
 # Sub-paths the pages answer themselves; a child page with one of these slugs would be hidden.
 COURSE_ROUTES = {"enrol"}
@@ -102,6 +103,17 @@ class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who answers learners' questions on the lessons: lecturers whose valid certificate
+    # authorises this topic (academy.teaching), and staff (courses/questions_services.py).
+    teaching_topic = models.CharField(
+        _("teaching topic"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Lecturers certified for this topic answer learners' questions on the lessons; "
+            "empty: staff answer them."
+        ),
+    )
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
@@ -120,6 +132,7 @@ class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
                 FieldPanel("level"),
                 FieldPanel("language"),
                 FieldPanel("duration_minutes"),
+                FieldPanel("teaching_topic", widget=TopicSelect()),
             ],
             heading=_("Catalogue"),
         ),

@@ -1,13 +1,15 @@
-"""courses' kinds of personal data (academy/personal_data.py): enrolments and lesson progress.
+"""courses' kinds of personal data (academy/personal_data.py): enrolments, lesson progress, and
+questions under lessons and cases.
 
-At an account's closure both stay, tied to the anonymised user row, as the anonymous statistics
-the learning report counts; they hold nothing typed by the person."""
+At an account's closure enrolments and progress stay, tied to the anonymised user row, as the
+anonymous statistics the learning report counts; they hold nothing typed by the person. What the
+person typed in questions, answers and reports goes."""
 
 from django.utils.translation import gettext_lazy as _
 
 from academy import personal_data
 
-from .models import Enrollment, LessonProgress
+from .models import Answer, Enrollment, LessonProgress, Question, QuestionReport, QuestionVote
 
 
 @personal_data.register
@@ -56,3 +58,80 @@ class Lessons(personal_data.Section):
             "lesson progress kept as anonymous statistics",
             LessonProgress.objects.filter(user=user).count(),
         )
+
+
+@personal_data.register
+class Questions(personal_data.Section):
+    """Questions asked, answers written, "me too" votes and reports under lessons and cases.
+
+    At closure what the person typed goes: their questions (with the answers under them), their
+    answers (a question left without one waits for an answer again), their votes and reports
+    (the counts follow)."""
+
+    key = "questions"
+    title = _("Questions and answers")
+    order = 32
+    erase_order = 150
+
+    def collect(self, user):
+        rows = [
+            {
+                "kind": "question",
+                "asked on": q.page.title,
+                "question": q.title,
+                "text": q.body,
+                "status": q.get_status_display(),
+                "date": q.created_at,
+                "accepted": None,
+            }
+            for q in Question.objects.filter(asker=user).select_related("page").order_by("pk")
+        ]
+        rows += [
+            {
+                "kind": "answer",
+                "asked on": a.question.page.title,
+                "question": a.question.title,
+                "text": a.body,
+                "status": a.question.get_status_display(),
+                "date": a.created_at,
+                "accepted": a.accepted_at,
+            }
+            for a in Answer.objects.filter(author=user)
+            .select_related("question__page")
+            .order_by("pk")
+        ]
+        rows += [
+            {
+                "kind": "me too",
+                "asked on": v.question.page.title,
+                "question": v.question.title,
+                "text": "",
+                "status": "",
+                "date": v.created_at,
+                "accepted": None,
+            }
+            for v in QuestionVote.objects.filter(user=user)
+            .select_related("question__page")
+            .order_by("pk")
+        ]
+        rows += [
+            {
+                "kind": "report",
+                "asked on": r.question.page.title,
+                "question": r.question.title,
+                "text": r.reason,
+                "status": "",
+                "date": r.created_at,
+                "accepted": None,
+            }
+            for r in QuestionReport.objects.filter(reporter=user)
+            .select_related("question__page")
+            .order_by("pk")
+        ]
+        return rows
+
+    def erase(self, user, *, log):
+        from .questions_services import forget_person
+
+        for what, count in forget_person(user):
+            log(what, count)

@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # do no I/O of their own (they run while the enrolment row is locked).
 # Keyword arguments: user, course (CoursePage), completed_at (aware datetime).
 course_completed = Signal()
+
+# Sent when a question's asker accepts a certified lecturer's answer, inside that transaction
+# (same rules as above: receivers record follow-up work with academy.outbox.enqueue).
+# Keyword arguments: answer (courses.questions.Answer), lecturer_user (the answer's author).
+answer_accepted = Signal()

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from academy.mail import MailTask
+
 
 @shared_task
 def publish_scheduled_pages() -> None:
@@ -12,3 +14,11 @@ def publish_scheduled_pages() -> None:
     runs it every minute (CELERY_BEAT_SCHEDULE), so scheduled courses and cases go live on time.
     """
     call_command("publish_scheduled")
+
+
+@shared_task(base=MailTask)
+def email_question_answered(question_id: int) -> bool:
+    """E-mail the asker that their question was answered (once: academy.mail.send_once)."""
+    from .questions_mail import email_question_answered as send
+
+    return send(question_id)

@@ -56,3 +56,28 @@ def learning_section(request):
         template="courses/includes/my_learning.html",
         context=my_learning_context(request.user),
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_question_viewset():
+    from .admin_questions import question_viewset
+
+    return question_viewset
+
+
+@hooks.register(MY_ACADEMY_SECTIONS)
+def questions_to_answer_section(request):
+    """Next to the teaching desk: unanswered questions the lecturer may answer."""
+    from academy.selectors import lecturer_of
+
+    from .questions_selectors import unanswered_for
+
+    lecturer = lecturer_of(request.user) if request.user.is_authenticated else None
+    if lecturer is None or not lecturer.authorised_topics:
+        return None
+    return Section(
+        key="questions_to_answer",
+        order=16,
+        template="courses/questions/my_questions_to_answer.html",
+        context={"questions_to_answer": unanswered_for(lecturer)},
+    )

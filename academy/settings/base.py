@@ -509,6 +509,10 @@ ACADEMY_RATE_LIMITS = {
     "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
     # Merchants' enquiries to providers (showcase): a person sends a few, a spammer many.
     "showcase_enquiry": env("SHOWCASE_ENQUIRY_RATE_LIMIT", default="5/10m/ip,20/d/ip"),
+    # Learners' questions, answers and reports (courses): per person, whatever their address.
+    "course_question": env("COURSE_QUESTION_RATE_LIMIT", default="5/10m/user,20/d/user"),
+    "course_answer": env("COURSE_ANSWER_RATE_LIMIT", default="30/10m/user"),
+    "question_report": env("QUESTION_REPORT_RATE_LIMIT", default="10/h/user"),
 }
 
 # --- Personal data (issue 20: My data, account closure) -------------------------------------------

@@ -193,7 +193,14 @@ def footer_text():
 
 # My academy's own sections; a registered section (academy.sections) with one of these keys
 # replaces the built-in empty state, any other key is shown after them.
-BUILT_IN_SECTIONS = ("assignments", "teaching", "learning", "certificates", "events")
+BUILT_IN_SECTIONS = (
+    "assignments",
+    "teaching",
+    "questions_to_answer",
+    "learning",
+    "certificates",
+    "events",
+)
 
 
 @register.simple_tag(takes_context=True)

@@ -85,6 +85,7 @@ class Requirement(models.Model):
         SESSIONS_TAUGHT = "sessions_taught", _("sessions taught as lecturer")
         RATING = "rating", _("average attendee rating")
         OFFICER_APPROVAL = "approval", _("officer approval")
+        ACCEPTED_ANSWERS = "accepted_answers", _("learners' questions answered (accepted)")
 
     programme = ParentalKey(
         Programme,

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from academy import batches, outbox
 from academy.errors import AcademyError
 from academy.models import LecturerProfile
+from courses import questions_services
 from courses import services as courses_services
 from events import services as events_services
 
@@ -263,6 +264,28 @@ def _approval(user, req: Requirement, cache: dict) -> RequirementProgress:
     )
 
 
+def _accepted_answers(user, req: Requirement, cache: dict) -> RequirementProgress:
+    label = ngettext(
+        "Answer %(count)d learner's question (answer accepted by the asker)",
+        "Answer %(count)d learners' questions (answers accepted by the askers)",
+        req.count,
+    ) % {"count": req.count}
+    answers = list(questions_services.accepted_answers(user)[:50])
+    met = len(answers) >= req.count
+    evidence = [f"{a.question.title} · {_date(a.accepted_at)}" for a in answers[: req.count]]
+    missing = (
+        ""
+        if met
+        else ngettext(
+            "%(count)d more accepted answer.",
+            "%(count)d more accepted answers.",
+            req.count - len(answers),
+        )
+        % {"count": req.count - len(answers)}
+    )
+    return RequirementProgress(req, met, len(answers), req.count, label, evidence, missing)
+
+
 EVALUATORS = {
     Kind.COURSE_COMPLETED: _course,
     Kind.EXAM_PASSED: _exam,
@@ -270,6 +293,7 @@ EVALUATORS = {
     Kind.SESSIONS_TAUGHT: _sessions_taught,
     Kind.RATING: _rating,
     Kind.OFFICER_APPROVAL: _approval,
+    Kind.ACCEPTED_ANSWERS: _accepted_answers,
 }
 
 
@@ -326,6 +350,8 @@ def _evidence_holders(requirement: Requirement, now) -> QuerySet:
         return ApprovalApplication.objects.filter(
             programme_id=requirement.programme_id, status=ApprovalApplication.Status.APPROVED
         ).values("applicant_id")
+    if requirement.kind == Kind.ACCEPTED_ANSWERS:
+        return questions_services.lecturers_with_accepted_answers(at_least=requirement.count)
     raise ValueError(requirement.kind)
 
 

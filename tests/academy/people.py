@@ -17,10 +17,10 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from academy import services
+from academy import search, services
 from academy.models import JoinRequest, Membership, OutgoingMail, Provider, User
 from certification.models import ApprovalApplication, Attempt, Certificate, Response
-from courses.models import Enrollment, LessonProgress
+from courses.models import Answer, Enrollment, LessonProgress, Question, QuestionVote
 from events.models import Registration, SessionRating
 from growth.models import Diagnosis, Invitation
 from tests.certification.factories_programmes import award, make_exam, simple_programme
@@ -71,6 +71,32 @@ def rich_person(home_page) -> World:
         LessonProgress.objects.create(
             user=who, lesson=lesson, completed_at=timezone.now(), check_score=80
         )
+
+    # A question the person asked (answered, so indexed by search), and their answer to another's.
+    asked = Question.objects.create(
+        page=lesson,
+        course=course,
+        asker=person,
+        title="隐私政策怎么写？",
+        body=f"{NAME}想问：隐私政策需要包含哪些内容？",
+        answered_at=timezone.now(),
+    )
+    Answer.objects.create(question=asked, author=other, body="列出收集的信息和用途。")
+    theirs = Question.objects.create(
+        page=lesson,
+        course=course,
+        asker=other,
+        title="同意记录存多久？",
+        body="同意记录应该保存多久？",
+        answered_at=timezone.now(),
+        vote_count=1,
+    )
+    Answer.objects.create(
+        question=theirs, author=person, body=f"{NAME}的回答：按法规保存。", by_lecturer=True
+    )
+    QuestionVote.objects.create(question=theirs, user=person)
+    for question in (asked, theirs):
+        search.index_object(question)
 
     exam = make_exam(title="认证笔试 · 隐私")
     for who, words in ((person, f"答案由{NAME}写"), (other, "另一个人的答案 OTHER-ANSWER")):

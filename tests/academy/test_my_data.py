@@ -29,6 +29,7 @@ KINDS = [
     "lecturer_profile",
     "enrolments",
     "lesson_progress",
+    "questions",
     "exam_attempts",
     "exam_answers",
     "certificates",
@@ -169,7 +170,8 @@ def test_my_data_page_shows_each_kind_and_says_when_there_is_none(
     client, world, django_assert_max_num_queries
 ):
     client.force_login(world.person)
-    with django_assert_max_num_queries(35):
+    # 35, plus the questions section's four (questions, answers, votes, reports).
+    with django_assert_max_num_queries(39):
         page = client.get("/en/my-academy/my-data/").content.decode()
     for section in personal_data.sections():
         assert f'id="data-{section.key}"' in page

@@ -29,6 +29,7 @@ from academy.models import (
 from certification import demo_exams as certification_demo_exams
 from certification import demo_programmes as certification_demo
 from courses import demo as courses_demo
+from courses import demo_questions as courses_demo_questions
 from events import demo as events_demo
 from growth import demo as growth_demo
 from showcase import demo as showcase_demo
@@ -260,6 +261,8 @@ class Command(BaseCommand):
         certification_demo_exams.seed(self.stdout)
         # Certification next: it reads course completions, sessions taught and ratings.
         certification_demo.seed(home, self.stdout)
+        # Questions after certification: the demo lecturer answers as a certified lecturer.
+        courses_demo_questions.seed(self.stdout)
         # Growth next: it reads everything seeded above.
         growth_demo.seed(home, self.stdout)
         # Provider profiles last of the apps: they show lecturers, certificates and cases.
