@@ -1,13 +1,14 @@
-"""courses' kinds of personal data (academy/personal_data.py): enrolments and lesson progress.
+"""courses' kinds of personal data (academy/personal_data.py): enrolments, lesson progress and
+where the person stopped in lesson videos (deleted at closure: a resume point is no statistic).
 
-At an account's closure both stay, tied to the anonymised user row, as the anonymous statistics
+At an account's closure enrolments and progress stay, tied to the anonymised user row, as the anonymous statistics
 the learning report counts; they hold nothing typed by the person."""
 
 from django.utils.translation import gettext_lazy as _
 
 from academy import personal_data
 
-from .models import Enrollment, LessonProgress
+from .models import Enrollment, LessonProgress, PlaybackPosition
 
 
 @personal_data.register
@@ -55,4 +56,30 @@ class Lessons(personal_data.Section):
         log(
             "lesson progress kept as anonymous statistics",
             LessonProgress.objects.filter(user=user).count(),
+        )
+
+
+@personal_data.register
+class PlaybackPositions(personal_data.Section):
+    key = "playback_positions"
+    title = _("Where you stopped in lesson videos")
+    order = 32
+
+    def collect(self, user):
+        return [
+            {
+                "lesson": p.lesson.title,
+                "position (seconds)": round(p.position, 1),
+                "duration (seconds)": round(p.duration, 1),
+                "updated": p.updated_at,
+            }
+            for p in PlaybackPosition.objects.filter(enrollment__user=user)
+            .select_related("lesson")
+            .order_by("updated_at", "pk")
+        ]
+
+    def erase(self, user, *, log):
+        log(
+            "playback positions deleted",
+            PlaybackPosition.objects.filter(enrollment__user=user).delete()[0],
         )

@@ -4,6 +4,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .cases import CaseStudyIndexPage
+from .media import media_changed
+from .media_models import LessonMedia
 from .moderation import ensure_review_workflow
 from .pages import CourseIndexPage
 
@@ -14,3 +16,10 @@ def review_new_index_page(sender, instance, created, raw=False, **kwargs):
     """A new catalogue or case listing starts under review, so nothing below it skips review."""
     if created and not raw:
         ensure_review_workflow(instance)
+
+
+@receiver(post_save, sender=LessonMedia)
+def read_new_media(sender, instance, raw=False, **kwargs):
+    """An uploaded or replaced media file (or caption) is read by the media task after commit."""
+    if not raw:
+        media_changed(instance)

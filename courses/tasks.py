@@ -12,3 +12,13 @@ def publish_scheduled_pages() -> None:
     runs it every minute (CELERY_BEAT_SCHEDULE), so scheduled courses and cases go live on time.
     """
     call_command("publish_scheduled")
+
+
+@shared_task
+def process_media(media_id: int) -> bool:
+    """Read an uploaded media item's duration, poster frame and captions (courses/media.py).
+
+    Safe to run twice: an item whose files were already read is left alone."""
+    from .media import process_media as read
+
+    return read(media_id)
