@@ -29,6 +29,7 @@ KINDS = [
     "lecturer_profile",
     "enrolments",
     "lesson_progress",
+    "playback_positions",
     "exam_attempts",
     "exam_answers",
     "certificates",

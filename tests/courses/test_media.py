@@ -317,3 +317,15 @@ def test_playback_positions_are_the_learners_personal_data(client, enrolled, vid
     section.erase(enrolled, log=lambda what, count: logged.append((what, count)))
     assert logged == [("playback positions deleted", 1)]
     assert not PlaybackPosition.objects.exists()
+
+
+def test_editors_choose_media_in_the_lesson_editor(client, django_user_model, video_lesson):
+    admin = django_user_model.objects.create_superuser("chooser@example.com", "pw-editor-2")
+    client.force_login(admin)
+    editor = client.get(f"/admin/pages/{video_lesson.pk}/edit/")
+    assert editor.status_code == 200
+    assert "/admin/media/chooser/" in editor.content.decode()  # wagtailmedia's chooser
+    assert client.get("/admin/media/").status_code == 200
+    assert client.get("/admin/media/chooser/").status_code == 200
+    # The editor's preview reaches the draft's media through the same checked view.
+    assert client.get(player_url(video_lesson, "file"), HTTP_RANGE="bytes=0-9").status_code == 206

@@ -44,6 +44,11 @@
     var fromHash = index === 0 ? hashTime() : null;
     if (fromHash !== null) start = fromHash;
 
+    function word(name) {
+      var element = root.querySelector('[data-player-text="' + name + '"]');
+      return element ? element.textContent : "";
+    }
+
     function seek(seconds) {
       var end = isFinite(media.duration) ? media.duration : seconds;
       media.currentTime = Math.max(0, Math.min(seconds, end));
@@ -58,7 +63,7 @@
 
     function showState() {
       var playing = !media.paused && !media.ended;
-      var text = root.getAttribute(playing ? "data-pause-text" : "data-play-text");
+      var text = word(playing ? "pause" : "play");
       toggleLabel.textContent = text;
       toggle.setAttribute("aria-label", text);
       toggleIcon.textContent = playing ? "❚❚" : "▶";
@@ -95,7 +100,7 @@
         .then(function (data) {
           if (data && data.lesson_completed_now && !completed) {
             completed = true;
-            status.textContent = root.getAttribute("data-completed-text");
+            status.textContent = word("completed");
           }
         })
         .catch(function () {});
