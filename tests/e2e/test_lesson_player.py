@@ -105,7 +105,10 @@ def test_audio_lesson_with_converted_captions_and_a_link_to_the_second(page: Pag
     page.locator("form[action$='enrol/'] button").first.click()
     # A Simplified reader sees the Traditional-written captions converted; #t= seeks there.
     page.goto(demo_academy + "/courses/restaurant-qr-ordering/morning-briefing-audio/#t=13")
-    page.wait_for_function("document.querySelector('audio').currentTime >= 13")
+    page.wait_for_function("document.querySelector('audio').currentTime >= 13.4")
+    expect(page.locator(".lesson-transcript-lines a").nth(2)).to_have_attribute(
+        "aria-current", "true"
+    )
     expect(page.locator(".lesson-transcript-lines")).to_contain_text("出单机换上新纸卷")
     assert serious_axe_problems(page) == []
     if SHOTS.is_dir():

@@ -40,9 +40,18 @@
     hint.hidden = false;
     media.tabIndex = 0;
 
+    // #t= links carry whole seconds: a line that starts within that second starts there.
+    function lineStart(seconds) {
+      for (var i = 0; i < lines.length; i++) {
+        var begins = parseFloat(lines[i].getAttribute("data-cue-start"));
+        if (begins >= seconds && begins < seconds + 1) return begins;
+      }
+      return seconds;
+    }
+
     var start = parseFloat(root.getAttribute("data-position") || "0") || 0;
     var fromHash = index === 0 ? hashTime() : null;
-    if (fromHash !== null) start = fromHash;
+    if (fromHash !== null) start = lineStart(fromHash);
 
     function word(name) {
       var element = root.querySelector('[data-player-text="' + name + '"]');
@@ -172,7 +181,7 @@
     if (index === 0) {
       window.addEventListener("hashchange", function () {
         var seconds = hashTime();
-        if (seconds !== null) seek(seconds);
+        if (seconds !== null) seek(lineStart(seconds));
       });
     }
     showState();
