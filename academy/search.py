@@ -31,6 +31,7 @@ is entered per page and per browser session, and a result list is no place to as
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
@@ -82,6 +83,9 @@ class Registration:
     fields: list[str] = field(default_factory=list)
     # The title is a name (a company's): shown as written, never in the reader's script.
     title_as_written: bool = False
+    # fragment(body, folded_body, terms) -> "#…": where in the object the terms are (a lesson's
+    # transcript links to the second it is said), appended to the result's URL.
+    fragment: Callable[[str, str, list[str]], str] | None = None
 
 
 _registry: dict[type[models.Model], Registration] = {}
@@ -93,9 +97,19 @@ def register(
     kind: Any,
     fields: list[str] | tuple[str, ...] = (),
     title_as_written: bool = False,
+    fragment: Callable[[str, str, list[str]], str] | None = None,
 ) -> None:
     """Index `model`'s title (or str()) plus `fields`; `kind` labels its results."""
-    _registry[model] = Registration(model, kind, list(fields), title_as_written)
+    _registry[model] = Registration(
+        model, kind, list(fields), title_as_written=title_as_written, fragment=fragment
+    )
+
+
+def _fragment_of(doc: SearchDocument, terms: list[str]) -> str:
+    for model, reg in _registry.items():
+        if model_key(model) == doc.kind:
+            return reg.fragment(doc.body, doc.folded_body, terms) if reg.fragment else ""
+    return ""
 
 
 def model_key(model: type[models.Model]) -> str:
@@ -401,7 +415,7 @@ def present(
                 doc.title if title_as_written(doc.kind) else to_script(doc.title, script), terms
             ),
             kind=kind_label(doc.kind),
-            url=urls.get((doc.content_type_id, doc.object_id), ""),
+            url=urls.get((doc.content_type_id, doc.object_id), "") + _fragment_of(doc, terms),
             snippet=_highlight(to_script(_snippet(doc.body, terms), script), terms),
             lang=_lang_of(doc, reader),
             title_as_written=title_as_written(doc.kind),

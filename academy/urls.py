@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # Lesson video and audio for enrolled learners: range requests, captions, resume points.
+    path("lesson-media/", include("courses.urls_media")),
     path("i18n/setlang/", set_language, name="set_language"),
     # The certificate registry's JSON, Open Badges credential and JWKS: language-neutral.
     path("", include("certification.urls_public")),

@@ -13,8 +13,16 @@ class CoursesConfig(AppConfig):
         from .models import CaseStudyPage, CoursePage, LessonPage, Question
 
         search.register(CoursePage, kind=_("Course"), fields=["summary", "outcomes", "body"])
-        # Lessons are found by title and summary only: their body is for enrolled learners.
-        search.register(LessonPage, kind=_("Lesson"), fields=["intro"])
+        # Lessons are found by title, summary and what their video and audio say (the transcript,
+        # linked to the second it is said); the rest of the body is for enrolled learners.
+        from .media import transcript_fragment
+
+        search.register(
+            LessonPage,
+            kind=_("Lesson"),
+            fields=["intro", "transcript"],
+            fragment=transcript_fragment,
+        )
         # A case's words, all of them found by search, are the fields a translation changes.
         search.register(CaseStudyPage, kind=_("Case study"), fields=CaseStudyPage.translated_fields)
         # Learners' questions, once answered and while published (Question.is_searchable).

@@ -14,6 +14,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtailmedia.blocks import AbstractMediaChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "code"]
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -40,6 +41,26 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "courses/blocks/video.html"
+
+
+class LessonMediaChooserBlock(AbstractMediaChooserBlock):
+    """Chooses uploaded video or audio (courses.LessonMedia); MediaBlock's template plays it."""
+
+    def render_basic(self, value, context=None):
+        return value.title if value else ""
+
+
+class MediaBlock(blocks.StructBlock):
+    """Uploaded video or audio, played by the browser's own player with captions, a transcript
+    and a resume point (courses/media.py). The embed VideoBlock stays for hosted videos."""
+
+    media = LessonMediaChooserBlock(label=_("video or audio"))
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "media"
+        label = _("Video or audio (uploaded)")
+        template = "courses/blocks/media.html"
 
 
 class DownloadBlock(blocks.StructBlock):
@@ -147,6 +168,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     )
     image = FigureBlock()
     video = VideoBlock()
+    media = MediaBlock()
     download = DownloadBlock()
     callout = CalloutBlock()
     steps = StepListBlock()

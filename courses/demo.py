@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 
 from academy.models import Industry, LecturerProfile, Provider, User
 
-from . import services
+from . import demo_video, services
 from .demo_cases import CASES, SUB_INDUSTRIES
 from .demo_courses import COURSES, DEMO_PROGRESS, LEARNING_PATHS
 from .models import (
@@ -67,6 +67,7 @@ def seed(home_page, stdout=None) -> None:
     catalogue = _index(home_page, CourseIndexPage, CATALOGUE, out)
     courses = {spec["slug"]: _course(catalogue, spec, products, out) for spec in COURSES}
     _learning_paths(courses, out)
+    demo_video.seed(out)
     _demo_progress(courses, out)
     listing = _index(home_page, CaseStudyIndexPage, CASE_LISTING, out)
     industries = _sub_industries()

@@ -188,6 +188,7 @@ from .cases import (  # noqa: E402, F401  (page models live in their own modules
     CaseStudyPage,
     CaseStudyRelatedLink,
 )
+from .media_models import LessonMedia, PlaybackPosition  # noqa: E402, F401
 from .moderation import PeerReviewTask  # noqa: E402, F401
 from .pages import (  # noqa: E402, F401
     CourseIndexPage,

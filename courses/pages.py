@@ -256,6 +256,15 @@ class LessonPage(ReviewedPageMixin, RoutablePageMixin, Page):
                 return block
         return None
 
+    @property
+    def transcript(self) -> str:
+        """What the lesson's video and audio say, with times: site search indexes it (media.py)."""
+        from academy.localisation import language_of_page
+
+        from .media import lesson_transcript_text
+
+        return lesson_transcript_text(self, language_of_page(self))
+
     @path("", name="lesson")
     def lesson_route(self, request):
         from . import views

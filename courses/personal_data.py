@@ -1,15 +1,24 @@
-"""courses' kinds of personal data (academy/personal_data.py): enrolments, lesson progress, and
-questions under lessons and cases.
+"""courses' kinds of personal data (academy/personal_data.py): enrolments, lesson progress, where
+the person stopped in lesson videos, and questions under lessons and cases.
 
 At an account's closure enrolments and progress stay, tied to the anonymised user row, as the
-anonymous statistics the learning report counts; they hold nothing typed by the person. What the
-person typed in questions, answers and reports goes."""
+anonymous statistics the learning report counts; they hold nothing typed by the person. Resume
+points go (a resume point is no statistic), and so does what the person typed in questions,
+answers and reports."""
 
 from django.utils.translation import gettext_lazy as _
 
 from academy import personal_data
 
-from .models import Answer, Enrollment, LessonProgress, Question, QuestionReport, QuestionVote
+from .models import (
+    Answer,
+    Enrollment,
+    LessonProgress,
+    PlaybackPosition,
+    Question,
+    QuestionReport,
+    QuestionVote,
+)
 
 
 @personal_data.register
@@ -135,3 +144,28 @@ class Questions(personal_data.Section):
 
         for what, count in forget_person(user):
             log(what, count)
+
+
+class PlaybackPositions(personal_data.Section):
+    key = "playback_positions"
+    title = _("Where you stopped in lesson videos")
+    order = 32
+
+    def collect(self, user):
+        return [
+            {
+                "lesson": p.lesson.title,
+                "position (seconds)": round(p.position, 1),
+                "duration (seconds)": round(p.duration, 1),
+                "updated": p.updated_at,
+            }
+            for p in PlaybackPosition.objects.filter(enrollment__user=user)
+            .select_related("lesson")
+            .order_by("updated_at", "pk")
+        ]
+
+    def erase(self, user, *, log):
+        log(
+            "playback positions deleted",
+            PlaybackPosition.objects.filter(enrollment__user=user).delete()[0],
+        )

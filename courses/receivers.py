@@ -6,6 +6,8 @@ from django.dispatch import receiver
 from academy import search
 
 from .cases import CaseStudyIndexPage
+from .media import media_changed
+from .media_models import LessonMedia
 from .moderation import ensure_review_workflow
 from .pages import CourseIndexPage
 from .questions import Question
@@ -29,3 +31,10 @@ def index_question(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Question, dispatch_uid="courses_question_unindexed")
 def unindex_question(sender, instance, **kwargs):
     search.remove_object(instance)
+
+
+@receiver(post_save, sender=LessonMedia)
+def read_new_media(sender, instance, raw=False, **kwargs):
+    """An uploaded or replaced media file (or caption) is read by the media task after commit."""
+    if not raw:
+        media_changed(instance)

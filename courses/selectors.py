@@ -20,6 +20,7 @@ from academy.models import GrowthStage, Industry, Membership
 
 from .forms import CaseFilterForm, CatalogueFilterForm, KnowledgeCheckForm
 from .grading import correct_needed, from_stored, grade
+from .media import lesson_players
 from .models import (
     CaseStudyIndexPage,
     CaseStudyPage,
@@ -337,6 +338,8 @@ def lesson_page_context(lesson: LessonPage, request) -> dict:
     }
     if can_view:
         context.update(knowledge_check_context(lesson, rows.get(lesson.pk)))
+        # Uploaded video and audio: sources, captions, transcript and resume point (media.py).
+        context["players"] = lesson_players(lesson, enrollment)
     return context
 
 

@@ -22,3 +22,13 @@ def email_question_answered(question_id: int) -> bool:
     from .questions_mail import email_question_answered as send
 
     return send(question_id)
+
+
+@shared_task
+def process_media(media_id: int) -> bool:
+    """Read an uploaded media item's duration, poster frame and captions (courses/media.py).
+
+    Safe to run twice: an item whose files were already read is left alone."""
+    from .media import process_media as read
+
+    return read(media_id)

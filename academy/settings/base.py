@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
+    "wagtailmedia",
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
@@ -534,6 +535,16 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Lesson video and audio (courses/media.py): browsers play H.264 + AAC in MP4 and AAC/MP3 audio
+# everywhere, so those are the formats editors may upload.
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "courses.LessonMedia",
+    "AUDIO_EXTENSIONS": ["m4a", "mp3", "aac"],
+    "VIDEO_EXTENSIONS": ["mp4", "m4v"],
+}
+# Programs that read a media file's duration and poster frame (Debian's ffmpeg package).
+FFPROBE = env("FFPROBE", default="ffprobe")
+FFMPEG = env("FFMPEG", default="ffmpeg")
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 # The admin's content security policy lets staff browsers talk to this site only: no Gravatar

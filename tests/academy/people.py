@@ -20,7 +20,14 @@ from django.utils import timezone
 from academy import search, services
 from academy.models import JoinRequest, Membership, OutgoingMail, Provider, User
 from certification.models import ApprovalApplication, Attempt, Certificate, Response
-from courses.models import Answer, Enrollment, LessonProgress, Question, QuestionVote
+from courses.models import (
+    Answer,
+    Enrollment,
+    LessonProgress,
+    PlaybackPosition,
+    Question,
+    QuestionVote,
+)
 from events.models import Registration, SessionRating
 from growth.models import Diagnosis, Invitation
 from tests.certification.factories_programmes import award, make_exam, simple_programme
@@ -66,10 +73,13 @@ def rich_person(home_page) -> World:
     catalogue = make_catalogue(home_page)
     course = make_course(catalogue, "隐私合规入门")
     lesson = make_lesson(course, "个人信息处理规则")
-    for who in (person, other):
-        Enrollment.objects.create(user=who, course=course, last_lesson=lesson)
+    for who, seconds in ((person, 42.0), (other, 7.0)):
+        enrollment = Enrollment.objects.create(user=who, course=course, last_lesson=lesson)
         LessonProgress.objects.create(
             user=who, lesson=lesson, completed_at=timezone.now(), check_score=80
+        )
+        PlaybackPosition.objects.create(
+            enrollment=enrollment, lesson=lesson, block_id="video", position=seconds
         )
 
     # A question the person asked (answered, so indexed by search), and their answer to another's.

@@ -30,6 +30,7 @@ KINDS = [
     "enrolments",
     "lesson_progress",
     "questions",
+    "playback_positions",
     "exam_attempts",
     "exam_answers",
     "certificates",
