@@ -143,8 +143,8 @@ def _cacheable_request(request) -> bool:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False
-    if "HTTP_AUTHORIZATION" in request.META:
-        return False
+    if "HTTP_AUTHORIZATION" in request.META or "HTTP_RANGE" in request.META:
+        return False  # a Range request wants a 206 of part of a file, never a stored 200
     return not request.path.startswith(tuple(settings.PAGE_CACHE_EXEMPT_PREFIXES))
 
 
