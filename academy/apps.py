@@ -7,8 +7,8 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Provider Academy")
 
     def ready(self):
-        # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
-        from . import exports, localisation, locks, retention, search, signals, wagtail_fixes  # noqa: F401
+        # receivers keep the search index current; locks bounds row-lock waits on PostgreSQL.
+        from . import exports, localisation, locks, receivers, retention, search, wagtail_fixes  # noqa: F401
         from .models import StandardPage
 
         exports.guard_wagtail_exports()

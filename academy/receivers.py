@@ -1,4 +1,6 @@
-"""Keeps the search index in step with what is published; welcomes new members.
+"""Academy's reactions to Wagtail's, allauth's and its own models' signals: keeps the search index
+in step with what is published, welcomes new members, notes a first sign-in, and forgets the
+cached privacy-notice version when a notice changes.
 
 The index holds the text of live pages. Whether a reader may see one is decided when searching
 (academy.search.visible_to) from the page tree as it is then, so privacy changes, moves and
@@ -15,6 +17,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from . import outbox, privacy, search, tasks
 from .models import PrivacyNotice
+from .services import FIRST_SIGN_IN
 
 
 @receiver(page_published)
@@ -30,11 +33,6 @@ def drop_unpublished_page(sender, instance, **kwargs):
 @receiver(user_signed_up)
 def welcome_new_user(sender, request, user, **kwargs):
     outbox.enqueue(tasks.send_welcome_email, user.pk, get_language())
-
-
-# True in the session that began with the person's very first sign-in: My academy then greets
-# them with "Welcome", not "Welcome back" (issue 14).
-FIRST_SIGN_IN = "academy_first_sign_in"
 
 
 @receiver(user_logged_in)
