@@ -66,10 +66,6 @@ class NoAttemptsLeft(ExamError):
     status = 403
 
 
-class MustWait(ExamError):
-    status = 403
-
-
 class AttemptClosed(ExamError):
     """The attempt is no longer in progress (submitted, or its deadline passed)."""
 
