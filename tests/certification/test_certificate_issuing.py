@@ -9,8 +9,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from certification.models import AuditEntry, Certificate
+from certification.services import exams as exam_services
 from certification.services import issuing
 from courses.signals import course_completed
+from tests.certification import factories_exams as exam_factories
 from tests.certification.factories_programmes import (  # noqa: F401
     Kind,
     award,
@@ -51,6 +53,23 @@ def test_a_pass_rechecked_issues_when_the_last_requirement_is_met(
     assert message.to == [user.email]
     assert message.attachments[0][0] == f"{certificate.serial}.pdf"
     assert AuditEntry.objects.filter(certificate=certificate, action="issued").exists()
+
+
+@pytest.mark.django_db
+def test_submitting_a_passing_attempt_issues_the_certificate(django_capture_on_commit_callbacks):
+    """The whole exam → certificate path (exams._finalise names its four hops), from the
+    candidate's submit to the signed, e-mailed certificate."""
+    exam = exam_factories.make_exam(questions=3)
+    programme = simple_programme(exam)
+    user = UserFactory(display_name="林书言")
+    attempt, _ = exam_services.start(user, exam)
+    exam_services.save_answers(attempt.pk, user, exam_factories.correct_answers(attempt))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exam_services.submit(attempt.pk, user).passed
+    certificate = Certificate.objects.get(holder=user, programme=programme)
+    assert certificate.status == Certificate.Status.VALID and len(certificate.pdf_sha256) == 64
+    [message] = mail.outbox
+    assert message.attachments[0][0] == f"{certificate.serial}.pdf"
 
 
 @pytest.mark.django_db
