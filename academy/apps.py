@@ -7,21 +7,19 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Provider Academy")
 
     def ready(self):
-        # signals keep the search index current; locks bounds row-lock waits on PostgreSQL.
+        # receivers keep the search index current; locks bounds row-lock waits on PostgreSQL.
         from . import (  # noqa: F401
             exports,
             localisation,
             locks,
-            page_cache,
+            receivers,
             retention,
             search,
-            signals,
             wagtail_fixes,
         )
         from .models import StandardPage
 
         exports.guard_wagtail_exports()
-        page_cache.connect_signals()
         retention.register_academy_rules()
         wagtail_fixes.apply()
         # Original pages are linked under the reader's language prefix (academy/localisation.py).

@@ -3,7 +3,8 @@
 Every app's errors derive from `AcademyError`: `message` says why in the reader's words, `status`
 is the HTTP status to answer with. Views that want a form-specific answer catch them (and show
 the message beside the form); anything they let through reaches `AcademyErrorMiddleware`, which
-answers with a message page, or JSON for `Accept: application/json`, never a 500.
+answers with a message page, or JSON ({"error": message}) when the request's Accept header
+prefers application/json to HTML, never a 500.
 """
 
 from django.http import HttpRequest, JsonResponse
@@ -33,8 +34,14 @@ class ActionRefused(AcademyError):
     status = 409
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the client prefers JSON to a page: Accept's quality values decide, and a browser's
+    `text/html,…,*/*;q=0.8` (or no Accept at all) gets the page."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
 def error_response(request: HttpRequest, error: AcademyError):
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"error": str(error.message)}, status=error.status)
     return TemplateResponse(
         request,

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from .errors import wants_json
+
 _TAKES_ROW_LOCK = re.compile(r"\bFOR (?:NO KEY )?UPDATE\b")
 # PostgreSQL's lock_not_available: lock_timeout passed (or NOWAIT found the row locked).
 LOCK_NOT_AVAILABLE = "55P03"
@@ -63,7 +65,7 @@ class BusyMiddleware:
         if not is_lock_timeout(exception):
             return None
         message = _("Many people are doing this at the same moment. Please try again.")
-        if "application/json" in request.headers.get("Accept", ""):
+        if wants_json(request):
             return JsonResponse({"error": "busy", "message": message}, status=409)
         response = TemplateResponse(request, "409.html", {"message": message}, status=409)
         response["Retry-After"] = "3"

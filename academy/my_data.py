@@ -22,7 +22,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import mail, outbox, personal_data
@@ -200,7 +199,3 @@ def delete_exports(user: User) -> int:
         if export.file:
             export.file.delete(save=False)
     return DataExport.objects.filter(pk__in=[e.pk for e in exports]).delete()[0]
-
-
-def size_text(size: int) -> str:
-    return _("%(kb)s KB") % {"kb": max(1, round(size / 1024))} if size else ""

@@ -95,28 +95,10 @@ def _volatile_labels() -> frozenset[str]:
     return frozenset(label.lower() for label in settings.PAGE_CACHE_VOLATILE_MODELS)
 
 
-def _model_changed(sender, **kwargs) -> None:
-    if sender._meta.label_lower in _volatile_labels():
-        return
-    if kwargs.get("raw"):  # loaddata / restore: the command that loads clears the cache itself
-        return
-    bump()
-
-
-def _page_moved(sender, **kwargs) -> None:
-    bump()
-
-
-def connect_signals() -> None:
-    """Bump on every model write pages may show (called from AcademyConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.signals import post_page_move
-
-    post_save.connect(_model_changed, dispatch_uid="page_cache_post_save")
-    post_delete.connect(_model_changed, dispatch_uid="page_cache_post_delete")
-    m2m_changed.connect(_model_changed, dispatch_uid="page_cache_m2m_changed")
-    # Treebeard moves subtrees with queryset updates, which send no post_save for descendants.
-    post_page_move.connect(_page_moved, dispatch_uid="page_cache_page_moved")
+def model_written(model) -> None:
+    """A row of `model` was saved or deleted: stored pages may show it (academy/receivers.py)."""
+    if model._meta.label_lower not in _volatile_labels():
+        bump()
 
 
 # --- Keys -----------------------------------------------------------------------------------------

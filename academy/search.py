@@ -10,7 +10,7 @@ Apps register what they index once, usually in AppConfig.ready():
 
     search.register(CoursePage, kind=_("Course"), fields=["summary", "body"])
 
-Pages are indexed when published and dropped when unpublished (academy/signals.py) or deleted
+Pages are indexed when published and dropped when unpublished (academy/receivers.py) or deleted
 (the document's foreign key to its page); `manage.py rebuild_search_index` rebuilds everything.
 
 A page and its English version (academy/localisation.py) are two documents of one page: a reader

@@ -42,6 +42,10 @@ DECLINE_REASON_MAX = 500
 # asking again must not become a way to flood their inboxes.
 ASK_AGAIN_AFTER_DECLINE = timedelta(days=7)
 REQUESTS_PER_DAY = 3
+# The session key that is True in the session that began with the person's very first sign-in:
+# My academy then greets them with "Welcome", not "Welcome back" (issue 14). Set by
+# receivers.remember_first_sign_in.
+FIRST_SIGN_IN = "academy_first_sign_in"
 
 
 class MembershipError(ActionRefused):

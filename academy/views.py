@@ -16,7 +16,6 @@ from .health import check_health
 from .models import LecturerProfile
 from .script import script_of_language
 from .sections import my_academy_sections
-from .signals import FIRST_SIGN_IN
 
 
 @never_cache
@@ -35,7 +34,7 @@ def my_academy(request):
 def _my_academy(request, status: int = 200, **bound_forms):
     context = selectors.my_academy_context(request.user)
     context["sections"] = my_academy_sections(request)
-    context["first_sign_in"] = request.session.get(FIRST_SIGN_IN, False)
+    context["first_sign_in"] = request.session.get(services.FIRST_SIGN_IN, False)
     context["closure"] = open_closure_request(request.user)
     if context["membership"] is None:
         # Without a company: ask to join one by its name, or register your own.

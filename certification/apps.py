@@ -9,7 +9,9 @@ class CertificationConfig(AppConfig):
     def ready(self):
         from academy import teaching
 
-        from . import tasks  # noqa: F401  (connects the certificate receivers to other apps' signals)
+        # receivers: re-check programmes on the other apps' facts (course completed, attendance,
+        # session taught). tasks: registered in every process, so the outbox can always name them.
+        from . import receivers, tasks  # noqa: F401
         from .services import issuing
 
         teaching.register_topic_source(issuing.teaching_topics)

@@ -5,22 +5,19 @@ The periodic ones are on beat's schedule in settings (CELERY_BEAT_SCHEDULE), all
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.dispatch import receiver
 
 from academy import outbox
 from academy.mail import MailTask
-from courses.signals import answer_accepted, course_completed
-from events.signals import attendance_recorded, session_taught
 
 from .services import exams as exam_services
-from .signals import exam_passed
 
 # --- Certificates ------------------------------------------------------------------------------
 
 
 @shared_task(base=MailTask)
 def check_programmes(holder_id: int) -> list[str]:
-    """Issue every programme `holder_id` now meets; returns the new serials."""
+    """Issue every programme `holder_id` now meets; returns the new serials. Queued by
+    issuing.check_programmes_later (a graded pass, an approval, the other apps' facts)."""
     from .services import issuing
 
     holder = get_user_model().objects.filter(pk=holder_id).first()
@@ -31,7 +28,8 @@ def check_programmes(holder_id: int) -> list[str]:
 
 @shared_task(base=MailTask)
 def issue_certificate(holder_id: int, programme_id: int) -> str | None:
-    """Issue one programme's certificate if every requirement holds (idempotent)."""
+    """Issue one programme's certificate if every requirement holds (idempotent); queued by the
+    daily sweep (programmes.sweep_programmes) for each candidate it found."""
     from .models import Programme
     from .services import issuing
 
@@ -46,7 +44,8 @@ def issue_certificate(holder_id: int, programme_id: int) -> str | None:
 
 @shared_task(base=MailTask)
 def publish_certificate(certificate_id: int) -> None:
-    """Draw, sign, store and e-mail a certificate's PDF if not done yet."""
+    """Draw, sign, store and e-mail a certificate's PDF if not done yet; queued by the hourly
+    completion sweep (issuing.complete_certificates)."""
     from .models import Certificate
     from .services import issuing
 
@@ -93,7 +92,7 @@ def daily_certificate_lifecycle() -> dict:
 
 @shared_task
 def sweep_programmes() -> int:
-    """Issue what is due that no signal brought (the daily sweep); returns issues queued."""
+    """Issue what is due that no re-check brought (the daily sweep); returns issues queued."""
     from .services import programmes
 
     return programmes.sweep_programmes()
@@ -105,42 +104,6 @@ def complete_certificates() -> int:
     from .services import issuing
 
     return issuing.complete_certificates()
-
-
-def _check_later(user) -> None:
-    if user is None:
-        return
-    outbox.enqueue(check_programmes, user.pk)
-
-
-# Reactions to the other apps' facts: each may complete a programme. The senders fire inside the
-# transaction that records the fact, so the outbox row commits with it: a process that dies after
-# the commit still leaves the re-check for the relay (and the daily sweep catches anything else).
-@receiver(course_completed, dispatch_uid="certification_course_completed")
-def on_course_completed(sender, user=None, **kwargs):
-    _check_later(user)
-
-
-@receiver(answer_accepted, dispatch_uid="certification_answer_accepted")
-def on_answer_accepted(sender, lecturer_user=None, **kwargs):
-    _check_later(lecturer_user)
-
-
-@receiver(exam_passed, dispatch_uid="certification_exam_passed")
-def on_exam_passed(sender, user=None, **kwargs):
-    _check_later(user)
-
-
-@receiver(attendance_recorded, dispatch_uid="certification_attendance_recorded")
-def on_attendance_recorded(sender, registration=None, **kwargs):
-    if registration is not None:
-        _check_later(registration.user)
-
-
-@receiver(session_taught, dispatch_uid="certification_session_taught")
-def on_session_taught(sender, lecturer=None, **kwargs):
-    if lecturer is not None:
-        _check_later(lecturer.user)
 
 
 # --- Exams -------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Offline events: who signed up, what they were told, whether they came and how it went.
 
 The pages (EventIndexPage, EventPage) live in pages.py. Every state change goes through
-services.py; the constraints here are the invariants the database itself can hold.
+events/services/; the constraints here are the invariants the database itself can hold.
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """Event pages: the listing at /events/ and one page per offline event.
 
 Pages render; they do not decide. Their context comes from selectors.py and their routes (sign up,
-cancel, check in …) hand over to views.py, which calls services.py.
+cancel, check in …) hand over to views.py, which calls the services (events/services/).
 """
 
 from __future__ import annotations

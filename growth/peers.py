@@ -58,15 +58,6 @@ class PeerStanding:
     own_family: tuple[int, ...] = ()  # the provider's industries with their sub-industries
 
 
-def _family(industry_id: int) -> list[int]:
-    """An industry with its sub-industries (two levels deep), as ids."""
-    return list(
-        Industry.objects.filter(
-            Q(pk=industry_id) | Q(parent_id=industry_id) | Q(parent__parent_id=industry_id)
-        ).values_list("pk", flat=True)
-    )
-
-
 def candidate_groups(provider: Provider) -> list[Group]:
     """The groups to try, narrowest first: each of the provider's industries (with
     sub-industries), their parent industries, then all providers (2 queries)."""

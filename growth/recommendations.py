@@ -313,14 +313,6 @@ def _attach_actions(ranked, learning, benchmarks, events) -> None:
             priority.actions.append(Action("case", case))
 
 
-def latest_diagnosis(provider_id: int) -> Diagnosis | None:
-    return (
-        Diagnosis.objects.filter(provider_id=provider_id, state=Diagnosis.State.COMPLETED)
-        .order_by("-completed_at")
-        .first()
-    )
-
-
 def learning_for(user) -> LearningFocus | None:
     """courses' RECOMMENDER hook: the focus My academy and the catalogue recommend from.
 

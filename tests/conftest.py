@@ -24,7 +24,7 @@ def fresh_rate_limits():
 def no_privacy_notice_yet():
     """Every test starts without a privacy notice (its database has none), as the running site
     knows from its per-process memo: pages then cost what they cost in production, no query for
-    the notice. Saving a notice in a test clears the memo (academy/signals.py)."""
+    the notice. Saving a notice in a test clears the memo (academy/receivers.py)."""
     from academy import privacy
 
     privacy.remember_required_version(0)

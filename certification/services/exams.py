@@ -35,16 +35,18 @@ from django.utils.translation import gettext_lazy
 from academy import batches
 from academy.errors import ActionRefused
 
-from .. import signals
 from ..models import REVIEW_ORDER, Attempt, Exam, ExamOverride, Question, Response
 from .grading import grade_response_points
 
 State = Attempt.State
 Kind = Question.Kind
 
-# Answers posted this long after the deadline still count: the page's own countdown submits at
-# zero, and the request needs a moment to arrive.
-GRACE = timedelta(seconds=getattr(settings, "EXAM_DEADLINE_GRACE_SECONDS", 5))
+
+def deadline_grace() -> timedelta:
+    """How long after the deadline a posted answer still counts: the page's own countdown
+    submits at zero, and the request needs a moment to arrive (EXAM_DEADLINE_GRACE_SECONDS, read
+    on every call so a settings override applies)."""
+    return timedelta(seconds=getattr(settings, "EXAM_DEADLINE_GRACE_SECONDS", 5))
 
 
 # --- Errors ------------------------------------------------------------------------------------
@@ -61,10 +63,6 @@ class ExamNotOpen(ExamError):
 
 
 class NoAttemptsLeft(ExamError):
-    status = 403
-
-
-class MustWait(ExamError):
     status = 403
 
 
@@ -304,12 +302,13 @@ def _lock_attempt(attempt_id: int, user=None) -> Attempt:
 
 
 def is_past_deadline(
-    attempt: Attempt, now: datetime | None = None, *, grace: timedelta = GRACE
+    attempt: Attempt, now: datetime | None = None, *, grace: timedelta | None = None
 ) -> bool:
-    """Whether answers are no longer accepted. Posts get GRACE for the time they spend on the
-    network; pages opened at the deadline itself (grace=0) close the attempt."""
+    """Whether answers are no longer accepted. Posts get `deadline_grace()` for the time they spend on
+    the network; pages opened at the deadline itself (grace=0) close the attempt."""
     now = now or timezone.now()
-    return attempt.deadline is not None and now > attempt.deadline + grace
+    allowance = deadline_grace() if grace is None else grace
+    return attempt.deadline is not None and now > attempt.deadline + allowance
 
 
 def _clean_answer(response: Response, value) -> tuple[list[str], str]:
@@ -390,17 +389,27 @@ def _percent(scored: Decimal, possible: Decimal) -> Decimal:
 
 
 def _finalise(attempt: Attempt, responses: list[Response], now: datetime) -> None:
-    """Score and pass/fail from graded responses; announce a pass inside the grading transaction,
-    so the work it causes (re-checking programmes) is recorded with the grade or not at all."""
+    """Score and pass/fail from graded responses. A pass starts the exam → certificate path,
+    four hops, each a direct call you can follow:
+
+    1. here, inside the grading transaction: issuing.check_programmes_later(candidate) records
+       the re-check in the outbox, so it commits with the grade or not at all, and runs after
+       the commit as the task certification.tasks.check_programmes;
+    2. issuing.check_programmes(holder): every active programme, evaluated once each;
+    3. programmes.programme_progress(holder, programme): the requirements, this pass among them;
+    4. issuing.issue_certificate(holder, programme, progress=…): the record under the holder's
+       lock, then publish() draws the PDF and signing.sign_pdf signs it; the e-mail is its own
+       task (email_certificate).
+    """
+    from .issuing import check_programmes_later
+
     attempt.points_scored = sum((r.points_awarded or Decimal(0) for r in responses), Decimal(0))
     attempt.score = _percent(attempt.points_scored, attempt.points_possible)
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.state = State.GRADED
     attempt.graded_at = now
     if attempt.passed:
-        signals.exam_passed.send(
-            sender=Attempt, user=attempt.user, exam=attempt.exam, attempt=attempt
-        )
+        check_programmes_later(attempt.user_id)
 
 
 def _finish(attempt: Attempt, now: datetime, *, auto: bool = False) -> Attempt:
@@ -451,9 +460,9 @@ def close_overdue_attempts(now: datetime | None = None) -> int:
     """Submit attempts left in progress past their deadline (the candidate went away)."""
     now = now or timezone.now()
     ids = list(
-        Attempt.objects.filter(state=State.IN_PROGRESS, deadline__lt=now - GRACE).values_list(
-            "pk", flat=True
-        )
+        Attempt.objects.filter(
+            state=State.IN_PROGRESS, deadline__lt=now - deadline_grace()
+        ).values_list("pk", flat=True)
     )
 
     def close(attempt_id: int) -> bool:

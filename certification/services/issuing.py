@@ -32,7 +32,7 @@ from academy.site_url import absolute_url, reverse_absolute
 from .. import pdf, signing
 from ..models import AuditEntry, BulkIssue, Certificate, CertificateSettings, Programme
 from . import credential_status
-from .programmes import programme_progress
+from .programmes import ProgrammeProgress, programme_progress
 
 logger = logging.getLogger(__name__)
 Status = Certificate.Status
@@ -196,6 +196,7 @@ def _issue_record(
     reason: str = "",
     check_requirements: bool,
     holder_name: str = "",
+    progress: ProgrammeProgress | None = None,
 ) -> Issued:
     with transaction.atomic():
         holder = _lock_holder(holder)
@@ -210,7 +211,7 @@ def _issue_record(
                 return Issued(latest, False)
             if latest.status == Status.VALID:
                 renewing = latest
-        if check_requirements and not programme_progress(holder, programme).complete:
+        if check_requirements and not (progress or programme_progress(holder, programme)).complete:
             raise RequirementsNotMet(_("Not every requirement of the programme is met yet."))
         try:
             name = certificate_name(holder, holder_name)
@@ -262,13 +263,15 @@ def issue_certificate(
     reason: str = "",
     notify: bool = True,
     holder_name: str = "",
+    progress: ProgrammeProgress | None = None,
 ) -> Issued:
     """Issue `programme`'s certificate to `holder` if every requirement holds; idempotent.
 
     Creates the record, then draws, signs, stores and e-mails the PDF (outside the record's
     transaction: a failure there leaves a valid record that `publish` completes later).
     Without a name to print, an officer's issue is refused (NameRequired) and an automatic one
-    waits for the holder to give it (`Issued.awaiting_name`).
+    waits for the holder to give it (`Issued.awaiting_name`). `progress`: the holder's progress
+    in `programme` when the caller has just evaluated it (not evaluated again).
     """
     issued = _issue_record(
         holder,
@@ -278,6 +281,7 @@ def issue_certificate(
         reason=reason,
         check_requirements=origin == Origin.AUTOMATIC,
         holder_name=holder_name,
+        progress=progress,
     )
     if issued.certificate is not None and issued.certificate.status == Status.VALID:
         issued.certificate = publish(issued.certificate, notify=notify)
@@ -306,13 +310,11 @@ def award_certificate(
 def set_certificate_name(user, name: str) -> None:
     """The holder gives the name printed on their certificates (their display name). Issuing
     that waited for it runs again once this commits."""
-    from .. import tasks
-
     with transaction.atomic():
         user = _lock_holder(user)
         user.display_name = certificate_name(user, name)[:80]
         user.save(update_fields=["display_name"])
-        outbox.enqueue(tasks.check_programmes, user.pk)
+        check_programmes_later(user.pk)
 
 
 def awaiting_name(holder, programme: Programme, progress=None) -> bool:
@@ -328,19 +330,34 @@ def awaiting_name(holder, programme: Programme, progress=None) -> bool:
     )
 
 
+def check_programmes_later(holder_id: int) -> None:
+    """Re-check `holder_id`'s programmes once the current transaction commits (through the
+    outbox: the re-check commits or rolls back with the fact that may complete a programme).
+
+    Called directly by certification's own facts (a graded pass, an approval, a name given) and
+    by certification/receivers.py for the other apps' facts."""
+    from .. import tasks
+
+    outbox.enqueue(tasks.check_programmes, holder_id)
+
+
 def check_programmes(holder) -> list[Certificate]:
-    """Issue every active programme whose requirements `holder` now meets (signal reactions)."""
+    """Issue every active programme whose requirements `holder` now meets; the new certificates.
+
+    Each programme is evaluated once: its progress goes with the issue, which then does not
+    evaluate it again (the evidence comes from other apps and no lock of ours guards it, so
+    evaluating again under the holder's lock would prove nothing more)."""
     from .programmes import programmes_with_requirements
 
     issued = []
+    cache: dict = {}  # the holder's lecturer record, ratings … looked up once for all programmes
     for programme in programmes_with_requirements():
-        if programme_progress(holder, programme).complete:
-            try:
-                result = issue_certificate(holder, programme)
-            except RequirementsNotMet:
-                continue
-            if result.created:
-                issued.append(result.certificate)
+        progress = programme_progress(holder, programme, cache=cache)
+        if not progress.complete:
+            continue
+        result = issue_certificate(holder, programme, progress=progress)
+        if result.created:
+            issued.append(result.certificate)
     return issued
 
 

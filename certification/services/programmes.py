@@ -100,8 +100,16 @@ class ProgrammeProgress:
         return [item for group in self.groups if not group.met for item in group.items]
 
 
-def _lecturer(user) -> LecturerProfile | None:
-    return LecturerProfile.objects.filter(user_id=user.pk).first()
+def _once(cache: dict, key, compute):
+    """cache[key], computed the first time only (dict.setdefault would run the query on every
+    call just to build its default). `cache` holds one person's evaluation."""
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _lecturer(user, cache: dict) -> LecturerProfile | None:
+    return _once(cache, "lecturer", lambda: LecturerProfile.objects.filter(user_id=user.pk).first())
 
 
 def _num(value) -> str:
@@ -130,7 +138,7 @@ def _exam(user, req: Requirement, cache: dict) -> RequirementProgress:
         "title": req.exam.title,
         "score": _num(minimum),
     }
-    result = exam_pass(user, req.exam_id)
+    result = exam_pass(user, req.exam)  # the exam row came with the requirement
     if result is not None and result.score >= minimum:
         return RequirementProgress(
             req,
@@ -179,7 +187,7 @@ def _sessions_taught(user, req: Requirement, cache: dict) -> RequirementProgress
     label = ngettext(
         "Teach %(count)d session as lecturer", "Teach %(count)d sessions as lecturer", req.count
     ) % {"count": req.count}
-    lecturer = cache.setdefault("lecturer", _lecturer(user))
+    lecturer = _lecturer(user, cache)
     events = (
         list(events_services.sessions_taught(lecturer, kind=req.event_kind or None)[:50])
         if lecturer
@@ -205,12 +213,12 @@ def _rating(user, req: Requirement, cache: dict) -> RequirementProgress:
         "rating": _num(req.min_rating),
         "count": req.count,
     }
-    lecturer = cache.setdefault("lecturer", _lecturer(user))
+    lecturer = _lecturer(user, cache)
     if lecturer is None:
         return RequirementProgress(
             req, False, 0, float(req.min_rating), label, missing=_("No ratings yet.")
         )
-    ratings = events_services.lecturer_ratings(lecturer)
+    ratings = _once(cache, "ratings", lambda: events_services.lecturer_ratings(lecturer))
     average = ratings.average or 0.0
     evidence = []
     if ratings.count:
@@ -236,11 +244,14 @@ def _rating(user, req: Requirement, cache: dict) -> RequirementProgress:
 
 def _approval(user, req: Requirement, cache: dict) -> RequirementProgress:
     label = _("Approval by a certification officer")
-    application = cache.setdefault(
-        "application",
-        ApprovalApplication.objects.filter(applicant_id=user.pk, programme_id=req.programme_id)
-        .select_related("reviewed_by")
-        .first(),
+    application = _once(
+        cache,
+        ("application", req.programme_id),
+        lambda: (
+            ApprovalApplication.objects.filter(applicant_id=user.pk, programme_id=req.programme_id)
+            .select_related("reviewed_by")
+            .first()
+        ),
     )
     if application is None:
         return RequirementProgress(req, False, 0, 1, label, missing=_("Apply for review."))
@@ -297,12 +308,18 @@ EVALUATORS = {
 }
 
 
-def programme_progress(user, programme: Programme) -> ProgrammeProgress:
-    """Each requirement of `programme` for `user`: met or not, evidence, what is missing."""
+def programme_progress(
+    user, programme: Programme, *, cache: dict | None = None
+) -> ProgrammeProgress:
+    """Each requirement of `programme` for `user`: met or not, evidence, what is missing.
+
+    `cache` carries what one evaluation of `user` looked up (their lecturer record, ratings,
+    applications) to the next programme evaluated for them; pass the same dict for one person
+    only."""
     requirements = getattr(programme, "_prefetched_objects_cache", {}).get("requirements")
     if requirements is None:
         requirements = programme.requirements.select_related("course", "exam").all()
-    cache: dict = {}
+    cache = {} if cache is None else cache
     groups: dict[int, list[RequirementProgress]] = {}
     for requirement in requirements:
         groups.setdefault(requirement.group, []).append(
@@ -313,17 +330,20 @@ def programme_progress(user, programme: Programme) -> ProgrammeProgress:
     )
 
 
-def meets_requirements(user, programme: Programme) -> bool:
-    return programme_progress(user, programme).complete
-
-
-def programmes_with_requirements():
-    return Programme.objects.filter(is_active=True, requirements__isnull=False).distinct()
+def programmes_with_requirements() -> QuerySet[Programme]:
+    """Active programmes with rules, each with its requirements (and their course and exam)."""
+    return (
+        Programme.objects.filter(is_active=True, requirements__isnull=False)
+        .distinct()
+        .prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.select_related("course", "exam"))
+        )
+    )
 
 
 # --- The daily sweep ------------------------------------------------------------------------------
-# Issuing normally follows the fact that completes a programme (a signal's re-check). The sweep
-# catches what no fact announces (a session counts as taught once the event has ended) and what
+# Issuing normally follows the fact that completes a programme (its re-check, queued by
+# issuing.check_programmes_later). The sweep catches what no fact announces (a session counts as taught once the event has ended) and what
 # was lost or failed (a re-check task that errored, a programme that changed, data fixed by hand).
 
 
@@ -385,17 +405,14 @@ def sweep_programmes(now=None) -> int:
     """Queue issuing for every candidate who meets an active programme now (the daily job).
 
     Issuing is idempotent (the holder's lock, one current certificate per cycle), so a candidate
-    whose signal-driven issue is running meanwhile still ends with one certificate. Each candidate
-    on their own: an evaluation that fails is logged and tried again the next day. Returns how
+    whose re-check is issuing meanwhile still ends with one certificate. Each candidate on
+    their own: an evaluation that fails is logged and tried again the next day. Returns how
     many issues were queued.
     """
     from .. import tasks
 
     queued = 0
-    programmes = programmes_with_requirements().prefetch_related(
-        Prefetch("requirements", queryset=Requirement.objects.select_related("course", "exam"))
-    )
-    for programme in programmes:
+    for programme in programmes_with_requirements():
 
         def check(holder, programme=programme) -> bool:
             if not programme_progress(holder, programme).complete:
@@ -448,7 +465,7 @@ def review_application(
         reason=notes,
     )
     if approve:
-        from .. import tasks
+        from .issuing import check_programmes_later
 
-        outbox.enqueue(tasks.check_programmes, application.applicant_id)
+        check_programmes_later(application.applicant_id)
     return application

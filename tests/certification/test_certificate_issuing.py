@@ -9,9 +9,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from certification.models import AuditEntry, Certificate
+from certification.services import exams as exam_services
 from certification.services import issuing
-from certification.signals import exam_passed
 from courses.signals import course_completed
+from tests.certification import factories_exams as exam_factories
 from tests.certification.factories_programmes import (  # noqa: F401
     Kind,
     award,
@@ -31,13 +32,16 @@ pytestmark = pytest.mark.usefixtures("signing_keys")
 
 
 @pytest.mark.django_db
-def test_signal_issues_when_the_last_requirement_is_met(django_capture_on_commit_callbacks):
+def test_a_pass_rechecked_issues_when_the_last_requirement_is_met(
+    django_capture_on_commit_callbacks,
+):
     exam = make_exam()
     programme = simple_programme(exam)
     user = UserFactory(display_name="陈思远")
-    attempt = pass_exam(user, exam)
+    pass_exam(user, exam)
     with django_capture_on_commit_callbacks(execute=True):
-        exam_passed.send(sender=type(attempt), user=user, exam=exam, attempt=attempt)
+        # What grading a pass calls (exams._finalise), inside its transaction.
+        issuing.check_programmes_later(user.pk)
     certificate = Certificate.objects.get(holder=user, programme=programme)
     assert certificate.status == Certificate.Status.VALID
     assert certificate.origin == Certificate.Origin.AUTOMATIC
@@ -49,6 +53,23 @@ def test_signal_issues_when_the_last_requirement_is_met(django_capture_on_commit
     assert message.to == [user.email]
     assert message.attachments[0][0] == f"{certificate.serial}.pdf"
     assert AuditEntry.objects.filter(certificate=certificate, action="issued").exists()
+
+
+@pytest.mark.django_db
+def test_submitting_a_passing_attempt_issues_the_certificate(django_capture_on_commit_callbacks):
+    """The whole exam → certificate path (exams._finalise names its four hops), from the
+    candidate's submit to the signed, e-mailed certificate."""
+    exam = exam_factories.make_exam(questions=3)
+    programme = simple_programme(exam)
+    user = UserFactory(display_name="林书言")
+    attempt, _ = exam_services.start(user, exam)
+    exam_services.save_answers(attempt.pk, user, exam_factories.correct_answers(attempt))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exam_services.submit(attempt.pk, user).passed
+    certificate = Certificate.objects.get(holder=user, programme=programme)
+    assert certificate.status == Certificate.Status.VALID and len(certificate.pdf_sha256) == 64
+    [message] = mail.outbox
+    assert message.attachments[0][0] == f"{certificate.serial}.pdf"
 
 
 @pytest.mark.django_db

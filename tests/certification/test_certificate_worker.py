@@ -1,6 +1,6 @@
-"""A real Celery worker issues the certificate after an exam_passed signal, enqueued on commit;
-the same task delivered twice still leaves one certificate; a worker killed in the middle of
-issuing hands the task to its successor, which finishes it once.
+"""A real Celery worker issues the certificate after a pass's programme re-check, enqueued on
+commit; the same task delivered twice still leaves one certificate; a worker killed in the middle
+of issuing hands the task to its successor, which finishes it once.
 
 Runs in `make test-services` (CELERY_BROKER_URL set, PostgreSQL database); skipped otherwise."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from certification.models import Certificate, CertificateSettings
-from certification.signals import exam_passed
+from certification.services import issuing
 from certification.tasks import issue_certificate
 from tests.certification.factories_programmes import make_exam, pass_exam, simple_programme
 from tests.conftest import needs_celery_worker, wait_for
@@ -27,8 +27,8 @@ def test_worker_issues_on_commit_once(worker_keys, celery_worker_process):
     programme = simple_programme(exam)
     user = UserFactory()
     with transaction.atomic():
-        attempt = pass_exam(user, exam)
-        exam_passed.send(sender=type(attempt), user=user, exam=exam, attempt=attempt)
+        pass_exam(user, exam)
+        issuing.check_programmes_later(user.pk)  # what grading a pass calls
         # Nothing is queued before the commit: the worker must see the passed attempt.
         assert not Certificate.objects.exists()
     deadline = time.monotonic() + 60
@@ -75,8 +75,8 @@ def test_a_worker_killed_while_drawing_the_pdf_hands_the_issue_to_its_successor(
     table = CertificateSettings._meta.db_table
     with table_locked(table):
         with transaction.atomic():
-            attempt = pass_exam(user, exam)
-            exam_passed.send(sender=type(attempt), user=user, exam=exam, attempt=attempt)
+            pass_exam(user, exam)
+            issuing.check_programmes_later(user.pk)  # what grading a pass calls
         # The record is committed; drawing the PDF reads the certificate's look and waits here,
         # holding the certificate's row lock: the middle of issuing.
         wait_for(lambda: backend_waiting_on(table), "start drawing the PDF", seconds=30)

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 START_QUERIES = 14
 SAVE_QUERIES = 5
 # submit: lock the attempt, responses, one bulk update, the attempt's update, 2 savepoint
-# statements; a pass adds the candidate (for exam_passed) and the programme re-check's outbox row.
-SUBMIT_QUERIES = 8
+# statements; a pass adds the programme re-check's outbox row.
+SUBMIT_QUERIES = 7
 
 
 @pytest.mark.parametrize("bank_size", [25, 1000])

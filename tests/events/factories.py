@@ -60,40 +60,15 @@ def lecturer_profile(**kwargs):
 
 def bulk_events(index: EventIndexPage, count: int, **fields) -> list[EventPage]:
     """`count` live events under `index` in a few queries (no revisions, no signals): for listing
-    tests that need hundreds of them. Page rows are bulk-inserted with tree paths computed here,
-    then each event's own row is written alone (save_base(raw=True) skips the parent table)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
+    tests that need hundreds of them (academy.bulk_pages, like the courses' bulk pages)."""
+    from academy.bulk_pages import add_live_children
 
     index.refresh_from_db()
-    content_type = ContentType.objects.get_for_model(EventPage)
     start = fields.pop("start", timezone.now() + timedelta(days=1))
-    pages = []
-    for n in range(count):
-        slug = f"bulk-{index.numchild + n + 1}"
-        pages.append(
-            Page(
-                title=f"城市工作坊 {n + 1}",
-                draft_title=f"城市工作坊 {n + 1}",
-                slug=slug,
-                content_type=content_type,
-                path=EventPage._get_path(index.path, index.depth + 1, index.numchild + n + 1),
-                depth=index.depth + 1,
-                numchild=0,
-                url_path=f"{index.url_path}{slug}/",
-                live=True,
-                locale_id=index.locale_id,
-                first_published_at=timezone.now(),
-                last_published_at=timezone.now(),
-            )
-        )
-    pages = Page.objects.bulk_create(pages)
-    if not all(page.pk for page in pages):  # backends that do not return ids
-        pages = list(Page.objects.filter(path__in=[p.path for p in pages]).order_by("path"))
-    Page.objects.filter(pk=index.pk).update(numchild=index.numchild + count)
+    first = index.numchild + 1
     cities = ["上海", "北京", "深圳", "成都"]
     events = []
-    for n, page in enumerate(pages):
+    for n in range(count):
         values = {
             "summary": "把一套完整的支付流程在沙箱里跑通。",
             "city": cities[n % len(cities)],
@@ -103,14 +78,8 @@ def bulk_events(index: EventIndexPage, count: int, **fields) -> list[EventPage]:
             "capacity": 30,
         }
         values.update(fields)
-        event = EventPage(
-            page_ptr=page,
-            **{f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields},
-            **values,
-        )
-        event.save_base(raw=True)
-        events.append(event)
-    return events
+        events.append(EventPage(title=f"城市工作坊 {n + 1}", slug=f"bulk-{first + n}", **values))
+    return add_live_children(index, events)
 
 
 def path_of(page, language: str = "") -> str:

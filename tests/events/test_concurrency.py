@@ -37,7 +37,7 @@ def postgres():
 def no_mail(monkeypatch):
     """The e-mails each change enqueues are tested elsewhere; here they would only measure
     template rendering under the GIL."""
-    monkeypatch.setattr(services, "_notify", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services.notifications, "notify", lambda *args, **kwargs: None)
 
 
 def run_at_once(fn, items):
