@@ -455,6 +455,8 @@ ACADEMY_RATE_LIMITS = {
     "verify_upload": env("VERIFY_UPLOAD_RATE_LIMIT", default="10/m/ip"),
     # Merchants' enquiries to providers (showcase): a person sends a few, a spammer many.
     "showcase_enquiry": env("SHOWCASE_ENQUIRY_RATE_LIMIT", default="5/10m/ip,20/d/ip"),
+    # Questions to an event's live Q&A board, per signed-in attendee: a few a minute is plenty.
+    "event_live_question": env("EVENT_LIVE_QUESTION_RATE_LIMIT", default="3/m/user,20/h/user"),
 }
 
 # --- Personal data (issue 20: My data, account closure) -------------------------------------------
