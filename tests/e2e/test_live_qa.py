@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from academy.localisation import originals
 from events import live_qa
 from events.models import EventPage, LiveQuestion, Registration
 from tests.e2e.helpers import log_in, serious_axe_problems
@@ -71,7 +72,7 @@ def test_projector_refreshes_itself_and_staff_mark_answered(browser, demo_academ
     assert serious_axe_problems(page) == []
 
     # An attendee asks from their phone meanwhile: the projector shows it without a reload.
-    event = EventPage.objects.get(slug=COMING)
+    event = originals(EventPage.objects).get(slug=COMING)
     asker = (
         Registration.objects.filter(event=event, status="confirmed")
         .exclude(user__email="member@example.com")

@@ -374,3 +374,25 @@ def test_my_data_lists_questions_and_votes_and_closure_keeps_answers_anonymous(
     assert list(LiveQuestion.objects.filter(author=attendees[0])) == [answered]
     answered.refresh_from_db()
     assert answered.anonymous and answered.shown_name == ""
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_board_and_published_answers_stay_within_a_query_ceiling(
+    client, board_event, attendees, staff, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        question = live_qa.ask(attendees[n % 3], board_event, f"第 {n} 个问题：这个怎么做？")
+        live_qa.vote(attendees[3], question)
+        live_qa.answer(question, f"第 {n} 个回答。", by=staff)
+    client.force_login(attendees[3])
+    client.get(board(board_event))
+    with django_assert_max_num_queries(18):
+        response = client.get(board(board_event))
+    assert len(response.context["questions"]) == count
+
+    end(board_event)
+    client.get(path_of(board_event, "en"))
+    # The event page's own queries plus one for the published questions, however many.
+    with django_assert_max_num_queries(30):
+        response = client.get(path_of(board_event, "en"))
+    assert len(response.context["live_qa_published"]) == count
