@@ -40,7 +40,7 @@ def board_state(event: EventPage, now=None, *, board: LiveQaBoard | None = None)
     return "open" if live_qa.is_open(event, now) else "closed"
 
 
-def board_context(event: EventPage, user) -> dict:
+def board_context(event: EventPage, user, *, is_attendee: bool | None = None) -> dict:
     """The attendees' board on a phone: every visible question, with the reader's own votes."""
     voted = LiveQuestionVote.objects.filter(question=OuterRef("pk"), user_id=user.pk)
     questions = list(
@@ -49,7 +49,7 @@ def board_context(event: EventPage, user) -> dict:
     return {
         "state": board_state(event),
         "questions": questions,
-        "is_attendee": live_qa.is_attendee(user, event),
+        "is_attendee": live_qa.is_attendee(user, event) if is_attendee is None else is_attendee,
     }
 
 

@@ -104,7 +104,12 @@ class LiveQuestions(personal_data.Section):
             for q in LiveQuestion.objects.filter(author=user).select_related("event").order_by("pk")
         ]
         rows += [
-            {"event": v.question.event.title, "voted for": v.question.text, "voted": v.created_at}
+            # Which question, not its words: those are the asker's, not this person's.
+            {
+                "event": v.question.event.title,
+                "voted for question": v.question_id,
+                "voted": v.created_at,
+            }
             for v in LiveQuestionVote.objects.filter(user=user)
             .select_related("question__event")
             .order_by("pk")

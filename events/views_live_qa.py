@@ -74,7 +74,9 @@ def _event_staff_only(view):
 # --- Attendees ----------------------------------------------------------------------------------
 
 
-def _render_board(request, event: EventPage, *, form=None, status: int = 200, refusal=""):
+def _render_board(
+    request, event: EventPage, *, form=None, status: int = 200, refusal="", is_attendee=None
+):
     context = {
         "page": event,
         "self": event,
@@ -84,7 +86,7 @@ def _render_board(request, event: EventPage, *, form=None, status: int = 200, re
         "is_staff": selectors.can_check_in(request.user),
         "refusal": refusal,
         "max_length": LiveQuestionForm.base_fields["text"].max_length,
-        **live_qa_selectors.board_context(event, request.user),
+        **live_qa_selectors.board_context(event, request.user, is_attendee=is_attendee),
     }
     return TemplateResponse(request, "events/live_qa/board.html", context, status=status)
 
@@ -95,12 +97,17 @@ def _render_board(request, event: EventPage, *, form=None, status: int = 200, re
 @_with_board
 def board(request, event: EventPage):
     """The attendees' board: the question form and the questions so far, to vote for."""
-    if not live_qa.is_attendee(request.user, event) and not selectors.can_check_in(request.user):
+    is_attendee = live_qa.is_attendee(request.user, event)
+    if not is_attendee and not selectors.can_check_in(request.user):
         return _render_board(
-            request, event, status=403, refusal=str(live_qa.NotAnAttendee.default_message)
+            request,
+            event,
+            status=403,
+            refusal=str(live_qa.NotAnAttendee.default_message),
+            is_attendee=False,
         )
     if request.method != "POST":
-        return _render_board(request, event)
+        return _render_board(request, event, is_attendee=is_attendee)
     form = LiveQuestionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check your question."))

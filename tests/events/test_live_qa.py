@@ -365,8 +365,8 @@ def test_my_data_lists_questions_and_votes_and_closure_keeps_answers_anonymous(
     section = next(s for s in personal_data.sections() if s.key == "event_live_questions")
     rows = section.collect(attendees[0])
     assert {r.get("question") for r in rows} >= {answered.text, "还没有回答的问题"}
-    assert any(r.get("voted for") == other.text for r in rows)
-    assert all(r.get("question") != other.text for r in rows)
+    assert any(r.get("voted for question") == other.pk for r in rows)
+    assert other.text not in str(rows)  # the other asker's words are theirs
 
     log = []
     section.erase(attendees[0], log=lambda what, count: log.append((what, count)))
@@ -386,7 +386,9 @@ def test_board_and_published_answers_stay_within_a_query_ceiling(
         live_qa.answer(question, f"第 {n} 个回答。", by=staff)
     client.force_login(attendees[3])
     client.get(board(board_event))
-    with django_assert_max_num_queries(18):
+    # Routing, session, user and permissions take 17; the board's own (seat, state, questions
+    # with their votes) stay the same for 3 questions or 40.
+    with django_assert_max_num_queries(21):
         response = client.get(board(board_event))
     assert len(response.context["questions"]) == count
 
