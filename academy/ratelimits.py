@@ -69,3 +69,14 @@ def rate_limited(action: str, *, as_json: bool = False) -> Callable:
         return wrapped
 
     return decorator
+
+
+def consume(request: HttpRequest, action: str) -> bool:
+    """Count one use of `action` for this client; False once its limit is used up.
+
+    For a view that answers the refusal itself, e.g. with its form and what the person typed
+    still in it, rather than with rate_limited's 429 page."""
+    usage = allauth_ratelimit.consume(
+        request, app=APP, action=action, config=settings.ACADEMY_RATE_LIMITS, limit_get=True
+    )
+    return usage is not None

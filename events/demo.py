@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from academy.models import LecturerProfile
 
-from . import checkin
+from . import checkin, demo_live_qa
 from .models import (
     AttendanceChange,
     Audience,
@@ -264,6 +264,7 @@ def seed(home_page, stdout) -> EventIndexPage:
             event = _event(index, spec, lecturer, stdout)
             if not Registration.objects.filter(event=event).exists():
                 _registrations(event, spec, attendees, member)
+        demo_live_qa.seed(index, stdout)
     return index
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .live_qa_models import LiveQaBoard, LiveQuestion, LiveQuestionVote
 from .pages import Audience, EventIndexPage, EventKind, EventLecturer, EventPage
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
     "AttendanceChange",
     "Notification",
     "SessionRating",
+    "LiveQaBoard",
+    "LiveQuestion",
+    "LiveQuestionVote",
 ]
 
 

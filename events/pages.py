@@ -267,6 +267,15 @@ class EventPage(RoutablePageMixin, Page):
             "event's Attendance page instead."
         ),
     )
+    live_qa = models.BooleanField(
+        _("live Q&A board"),
+        default=False,
+        help_text=_(
+            "Attendees with a confirmed seat send questions from their phones before and during "
+            "the session and vote for each other's; staff show them on a projector and mark them "
+            "answered. After the event the answered ones are published on this page."
+        ),
+    )
 
     # State set by services, never by the page editor nor restored from a revision.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
@@ -325,6 +334,7 @@ class EventPage(RoutablePageMixin, Page):
             ],
             heading=_("Check-in at the door"),
         ),
+        FieldPanel("live_qa"),
         FieldPanel("description"),
         FieldPanel("agenda"),
         FieldPanel("topic"),
@@ -455,6 +465,10 @@ class EventPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.event_page_context(self, request.user))
+        if self.live_qa:
+            from . import live_qa_selectors
+
+            context.update(live_qa_selectors.event_page_context(self, context))
         return context
 
     @path("register/", name="register")
@@ -486,6 +500,62 @@ class EventPage(RoutablePageMixin, Page):
         from . import views
 
         return views.rate(request, self)
+
+    # --- Live Q&A (views_live_qa.py) ----------------------------------------------------------
+
+    @path("qa/", name="live_qa")
+    def live_qa_route(self, request):
+        from . import views_live_qa
+
+        return views_live_qa.board(request, self)
+
+    @path("qa/<int:pk>/vote/", name="live_qa_vote")
+    def live_qa_vote_route(self, request, pk):
+        from . import views_live_qa
+
+        return views_live_qa.vote(request, self, pk)
+
+    @path("qa/screen/", name="live_qa_screen")
+    def live_qa_screen_route(self, request):
+        from . import views_live_qa
+
+        return views_live_qa.screen(request, self)
+
+    @path("qa/screen/list/", name="live_qa_screen_list")
+    def live_qa_screen_list_route(self, request):
+        from . import views_live_qa
+
+        return views_live_qa.screen_list(request, self)
+
+    @path("qa/hidden/", name="live_qa_hidden")
+    def live_qa_hidden_route(self, request):
+        from . import views_live_qa
+
+        return views_live_qa.hidden(request, self)
+
+    @path("qa/state/", name="live_qa_state")
+    def live_qa_state_route(self, request):
+        from . import views_live_qa
+
+        return views_live_qa.change_state(request, self)
+
+    @path("qa/<int:pk>/answer/", name="live_qa_answer")
+    def live_qa_answer_route(self, request, pk):
+        from . import views_live_qa
+
+        return views_live_qa.answer(request, self, pk)
+
+    @path("qa/<int:pk>/hide/", name="live_qa_hide")
+    def live_qa_hide_route(self, request, pk):
+        from . import views_live_qa
+
+        return views_live_qa.hide(request, self, pk, hidden=True)
+
+    @path("qa/<int:pk>/unhide/", name="live_qa_unhide")
+    def live_qa_unhide_route(self, request, pk):
+        from . import views_live_qa
+
+        return views_live_qa.hide(request, self, pk, hidden=False)
 
 
 class EventLecturer(Orderable):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from academy import personal_data
 
 from . import services
-from .models import Registration, SessionRating
+from .models import LiveQuestion, LiveQuestionVote, Registration, SessionRating
 
 
 @personal_data.register
@@ -74,3 +74,52 @@ class Registrations(personal_data.Section):
             .exclude(comment="")
             .update(comment=""),
         )
+
+
+@personal_data.register
+class LiveQuestions(personal_data.Section):
+    """Questions sent to events' live Q&A boards, and the votes given to others' questions.
+
+    At closure: questions never answered go; answered ones stay, made anonymous, because the
+    exchange is part of the event's published record (the asker's name goes with the account's,
+    and the question is marked anonymous so no later name shows either). Votes stay as counts on
+    the questions, tied only to the anonymised account."""
+
+    key = "event_live_questions"
+    title = _("Questions at events' live Q&A")
+    order = 61
+    erase_order = 210
+
+    def collect(self, user):
+        rows = [
+            {
+                "event": q.event.title,
+                "question": q.text,
+                "anonymous": q.anonymous,
+                "asked": q.created_at,
+                "answer": q.answer,
+                "answered": q.answered_at,
+                "hidden by the event staff": q.hidden_at is not None,
+            }
+            for q in LiveQuestion.objects.filter(author=user).select_related("event").order_by("pk")
+        ]
+        rows += [
+            # Which question, not its words: those are the asker's, not this person's.
+            {
+                "event": v.question.event.title,
+                "voted for question": v.question_id,
+                "voted": v.created_at,
+            }
+            for v in LiveQuestionVote.objects.filter(user=user)
+            .select_related("question__event")
+            .order_by("pk")
+        ]
+        return rows
+
+    def erase(self, user, *, log):
+        questions = LiveQuestion.objects.filter(author=user)
+        log(
+            "unanswered live questions deleted",
+            questions.filter(answered_at__isnull=True).delete()[1].get(LiveQuestion._meta.label, 0),
+        )
+        log("answered live questions made anonymous", questions.update(anonymous=True))

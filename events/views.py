@@ -2,25 +2,29 @@
 
 A rule that says no (services.EventError) becomes a message on the page it concerns, rendered
 with the error's 4xx status; bad input is a 400 with the form's errors. Nothing here decides.
+Methods and sign-in are checked by decorators, as in the other apps: require_POST / require_safe
+/ require_http_methods outermost (a wrong method is a 405 even for visitors), then login_required.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-    JsonResponse,
-)
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from academy.headers import permissions_policy
 from academy.localisation import originals
@@ -54,21 +58,24 @@ def _forbidden(request, page):
     )
 
 
-def _staff_only(request, page):
-    """None when the user may check people in; else the response to give instead."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not selectors.can_check_in(request.user):
-        return _forbidden(request, page)
-    return None
+def login_required_back_to_event(view):
+    """login_required for a POST-only route under an event page (register/, rate/): after
+    signing in, the visitor lands on the event page, since the route itself only answers POST."""
+
+    @wraps(view)
+    def wrapper(request, event: EventPage, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(event.get_url(request) or request.path)
+        return view(request, event, *args, **kwargs)
+
+    return wrapper
 
 
 # --- Listing, archive, calendars ----------------------------------------------------------------
 
 
+@require_safe
 def listing(request, index: EventIndexPage, *, past: bool = False):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     context = selectors.listing_context(index, request, past=past)
     response = index.render(
         request, template="events/event_index_page.html", context_overrides=context
@@ -96,9 +103,8 @@ def feed(request):
     return _calendar_response(ics.calendar(events, name=_("Provider Academy events")), "events.ics")
 
 
+@require_safe
 def event_calendar(request, event: EventPage):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     response = _calendar_response(ics.calendar([event], name=event.title), f"{event.slug}.ics")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
@@ -107,11 +113,9 @@ def event_calendar(request, event: EventPage):
 # --- Sign-up, ticket, cancel, claim -------------------------------------------------------------
 
 
+@require_POST
+@login_required_back_to_event
 def register(request, event: EventPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(event.get_url(request) or request.path)
     form = RegistrationForm(request.POST, event=event, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Please check the answers below."))
@@ -181,11 +185,9 @@ def _own_registration(request, pk: int) -> Registration:
 
 
 @never_cache
+@require_safe
+@login_required
 def ticket(request, index: EventIndexPage, pk: int):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     registration = _own_registration(request, pk)
     return _render_ticket(request, index, registration)
 
@@ -203,11 +205,9 @@ def _render_ticket(request, index, registration, status: int = 200):
     return TemplateResponse(request, "events/ticket.html", context, status=status)
 
 
+@require_POST
+@login_required
 def cancel(request, index: EventIndexPage, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     registration = _own_registration(request, pk)
     was_active = registration.is_active
     try:
@@ -224,11 +224,9 @@ def cancel(request, index: EventIndexPage, pk: int):
     return HttpResponseRedirect(selectors.ticket_url(index, registration))
 
 
+@require_POST
+@login_required
 def claim(request, index: EventIndexPage, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     registration = _own_registration(request, pk)
     try:
         registration = services.claim_offer(registration)
@@ -243,11 +241,9 @@ def claim(request, index: EventIndexPage, pk: int):
 # --- Rating ------------------------------------------------------------------------------------
 
 
+@require_POST
+@login_required_back_to_event
 def rate(request, event: EventPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(event.get_url(request) or request.path)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5."))
@@ -270,11 +266,11 @@ def rate(request, event: EventPage):
 
 
 @never_cache
+@require_safe
+@login_required
 def check_in_events(request, index: EventIndexPage):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    if (refusal := _staff_only(request, index)) is not None:
-        return refusal
+    if not selectors.can_check_in(request.user):
+        return _forbidden(request, index)
     events = list(selectors.check_in_events())
     return TemplateResponse(
         request, "events/check_in_events.html", {"page": index, "self": index, "events": events}
@@ -287,16 +283,16 @@ def _wants_json(request) -> bool:
 
 @never_cache
 @permissions_policy(camera=["self"])  # the door scanner reads QR codes with the camera
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def check_in(request, event: EventPage):
     """The door: scan or type a code (POST code), or search and pick someone (POST registration)."""
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    if (refusal := _staff_only(request, event)) is not None:
-        if _wants_json(request) and refusal.status_code == 403:
+    if not selectors.can_check_in(request.user):
+        if _wants_json(request):
             return JsonResponse(
                 {"outcome": "forbidden", "message": _("Event staff only.")}, status=403
             )
-        return refusal
+        return _forbidden(request, event)
     form = CheckInForm()
     result, status = None, 200
     if request.method == "POST":
@@ -328,12 +324,12 @@ def _door(request, event: EventPage, *, form=None, result=None, status: int = 20
     return TemplateResponse(request, "events/check_in.html", context, status=status)
 
 
+@require_POST
+@login_required
 def undo_check_in(request, event: EventPage):
     """Take back a check-in from the door page's lists (POST registration, optional reason)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if (refusal := _staff_only(request, event)) is not None:
-        return refusal
+    if not selectors.can_check_in(request.user):
+        return _forbidden(request, event)
     form = UndoCheckInForm(request.POST)
     if not form.is_valid():
         message = _("No such registration at this event.")
@@ -419,11 +415,10 @@ def _check_in_post(request, event: EventPage):
 
 @never_cache
 @require_GET
+@login_required
 def taught_session(request, pk: int):
     """A session the signed-in lecturer teaches: sign-ups, who checked in, ratings. Anyone else
     (another lecturer, a member, a visitor) gets a 404: the list is not theirs to read."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     lecturer = LecturerProfile.objects.filter(user_id=request.user.pk).first()
     context = selectors.taught_session(lecturer, pk) if lecturer else None
     if context is None:

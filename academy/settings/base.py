@@ -514,6 +514,8 @@ ACADEMY_RATE_LIMITS = {
     "course_question": env("COURSE_QUESTION_RATE_LIMIT", default="5/10m/user,20/d/user"),
     "course_answer": env("COURSE_ANSWER_RATE_LIMIT", default="30/10m/user"),
     "question_report": env("QUESTION_REPORT_RATE_LIMIT", default="10/h/user"),
+    # Questions to an event's live Q&A board, per signed-in attendee: a few a minute is plenty.
+    "event_live_question": env("EVENT_LIVE_QUESTION_RATE_LIMIT", default="3/m/user,20/h/user"),
 }
 
 # --- Personal data (issue 20: My data, account closure) -------------------------------------------

@@ -28,7 +28,7 @@ from courses.models import (
     Question,
     QuestionVote,
 )
-from events.models import Registration, SessionRating
+from events.models import LiveQuestion, LiveQuestionVote, Registration, SessionRating
 from growth.models import Diagnosis, Invitation
 from tests.certification.factories_programmes import award, make_exam, simple_programme
 from tests.courses.content import make_catalogue, make_course, make_lesson
@@ -163,6 +163,14 @@ def rich_person(home_page) -> World:
         checked_in_at=timezone.now() - timedelta(days=5),
     )
     SessionRating.objects.create(registration=past, score=4, comment=f"{NAME}：讲得好")
+    # The live Q&A of the past session: the person's question, and their vote for another's.
+    past_event.live_qa = True
+    past_event.save(update_fields=["live_qa"])
+    LiveQuestion.objects.create(event=past_event, author=person, text=f"{NAME}想问：发票怎么开？")
+    others_question = LiveQuestion.objects.create(
+        event=past_event, author=other, text="OTHER-LIVE-QUESTION"
+    )
+    LiveQuestionVote.objects.create(question=others_question, user=person)
 
     Diagnosis.objects.create(
         provider=provider,
@@ -201,6 +209,7 @@ def rich_person(home_page) -> World:
             "name": other.display_name,
             "answer": "OTHER-ANSWER",
             "code": "OTHR0001",
+            "live question": "OTHER-LIVE-QUESTION",
         },
     )
 

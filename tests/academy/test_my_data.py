@@ -36,6 +36,7 @@ KINDS = [
     "certificates",
     "programme_applications",
     "event_registrations",
+    "event_live_questions",
     "diagnoses",
     "team_invitations",
     "emails_sent",
@@ -171,8 +172,9 @@ def test_my_data_page_shows_each_kind_and_says_when_there_is_none(
     client, world, django_assert_max_num_queries
 ):
     client.force_login(world.person)
-    # 35, plus the questions section's four (questions, answers, votes, reports).
-    with django_assert_max_num_queries(39):
+    # 35, plus the questions section's four (questions, answers, votes, reports) and events' live
+    # Q&A questions and votes.
+    with django_assert_max_num_queries(41):
         page = client.get("/en/my-academy/my-data/").content.decode()
     for section in personal_data.sections():
         assert f'id="data-{section.key}"' in page
