@@ -146,6 +146,7 @@ class Questions(personal_data.Section):
             log(what, count)
 
 
+@personal_data.register
 class PlaybackPositions(personal_data.Section):
     key = "playback_positions"
     title = _("Where you stopped in lesson videos")
