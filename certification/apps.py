@@ -9,7 +9,10 @@ class CertificationConfig(AppConfig):
     def ready(self):
         from academy import teaching
 
-        from . import tasks  # noqa: F401  (connects the certificate receivers to other apps' signals)
+        from . import (
+            receivers,  # noqa: F401  (course certificates: reactions to other apps' signals)
+            tasks,  # noqa: F401  (connects the certificate receivers to other apps' signals)
+        )
         from .services import issuing
 
         teaching.register_topic_source(issuing.teaching_topics)

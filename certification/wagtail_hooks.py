@@ -526,6 +526,7 @@ for _order, _page in enumerate(OFFICER_PAGES, start=271):
 def certificates_section(request):
     if not request.user.is_authenticated:
         return None
+    from .services import course_certificates
     from .services.programmes import programme_progress
 
     certificates = list(
@@ -548,5 +549,9 @@ def certificates_section(request):
         key="certificates",
         order=20,
         template="certification/certificates/my_certificates.html",
-        context={"certificates": certificates, "in_progress": in_progress},
+        context={
+            "certificates": certificates,
+            "course_certificates": course_certificates.certificates_of(request.user),
+            "in_progress": in_progress,
+        },
     )

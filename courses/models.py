@@ -194,5 +194,6 @@ from .pages import (  # noqa: E402, F401
     CourseLecturer,
     CoursePage,
     CoursePrerequisite,
+    LessonAttachment,
     LessonPage,
 )

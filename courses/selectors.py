@@ -337,6 +337,9 @@ def lesson_page_context(lesson: LessonPage, request) -> dict:
     }
     if can_view:
         context.update(knowledge_check_context(lesson, rows.get(lesson.pk)))
+        context["attachments"] = list(
+            lesson.attachments.select_related("document").order_by("sort_order")
+        )
     return context
 
 

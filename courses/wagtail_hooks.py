@@ -1,5 +1,6 @@
 """Admin: the learning snippets (paths, products, industries); My academy: the learning section."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -56,3 +57,13 @@ def learning_section(request):
         template="courses/includes/my_learning.html",
         context=my_learning_context(request.user),
     )
+
+
+@hooks.register("before_serve_document")
+def guard_course_materials(document, request):
+    """A lesson's attachment is downloaded by its course's learners only (courses/materials.py);
+    anyone else is told it does not exist."""
+    from .materials import may_download
+
+    if not may_download(request.user, document):
+        raise Http404

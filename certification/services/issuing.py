@@ -313,6 +313,7 @@ def set_certificate_name(user, name: str) -> None:
         user.display_name = certificate_name(user, name)[:80]
         user.save(update_fields=["display_name"])
         outbox.enqueue(tasks.check_programmes, user.pk)
+        outbox.enqueue(tasks.issue_due_course_certificates, user.pk)
 
 
 def awaiting_name(holder, programme: Programme, progress=None) -> bool:
