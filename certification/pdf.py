@@ -380,7 +380,7 @@ def render_course(content: CourseCertificateContent) -> bytes:
         ("证书编号 Serial", content.serial),
     ]
     for index, (label, value) in enumerate(rows):
-        row_y = 300 - index * 22
+        row_y = 330 - index * 22
         c.setFillColor(MUTED)
         c.setFont(FONT, 9)
         c.drawString(left, row_y, zh(label))

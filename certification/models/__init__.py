@@ -3,7 +3,6 @@ responses), programmes.py (programmes, requirements, certificates, audit log) an
 course_certificates.py (what finishing a course awards)."""
 
 from .course_certificates import CourseCertificate
-
 from .exams import REVIEW_ORDER, Attempt, Exam, ExamOverride, ExamPool, Response, Review
 from .programmes import (
     ApprovalApplication,

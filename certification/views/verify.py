@@ -14,8 +14,8 @@ from academy.ratelimits import rate_limited
 
 from .. import badges
 from ..models import Certificate, CourseCertificate, StatusList
-from ..services import course_certificates
 from ..serials import normalise
+from ..services import course_certificates
 from ..verification import MAX_UPLOAD_BYTES, verify_pdf
 
 
