@@ -181,6 +181,15 @@ def publish(certificate: CourseCertificate) -> CourseCertificate:
     return certificate
 
 
+@transaction.atomic
+def revoke_all(holder, *, reason: str) -> int:
+    """Revoke every valid course certificate of `holder` (their account closes): the registry
+    answers "revoked" for the serials at once. Returns how many."""
+    return CourseCertificate.objects.filter(holder_id=holder.pk, status=Status.VALID).update(
+        status=Status.REVOKED, revoked_at=timezone.now(), revoked_reason=reason
+    )
+
+
 # --- Reading -------------------------------------------------------------------------------------
 
 

@@ -218,3 +218,23 @@ def test_a_revoked_course_certificate_no_longer_meets_the_requirement(holder, is
     )
     CourseCertificate.objects.filter(pk=issued.pk).update(status="revoked")
     assert not programme_progress(holder, programme).complete
+
+
+def test_closing_the_account_revokes_it_and_erases_the_printed_name(client, issued, holder):
+    from academy import closure
+    from academy import personal_data
+
+    [held] = [
+        c.rows for c in personal_data.collect(holder) if c.section.key == "course_certificates"
+    ]
+    assert [row["serial"] for row in held] == [issued.serial]
+    assert [k.path for k in personal_data.keepsakes(holder)] == [
+        f"/certificates/course/{issued.serial}/download/"
+    ]
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    assert closure.close_now(closure.request_on_behalf(holder, by=staff), by=staff) is True
+    issued.refresh_from_db()
+    assert issued.status == "revoked" and issued.revoked_reason == "account closed"
+    assert issued.holder_name == "" and not issued.pdf and issued.pdf_sha256
+    record = client.get(f"/verify/{issued.serial}.json").json()
+    assert record["status"] == "revoked" and record["holder"] == ""
