@@ -221,8 +221,7 @@ def test_a_revoked_course_certificate_no_longer_meets_the_requirement(holder, is
 
 
 def test_closing_the_account_revokes_it_and_erases_the_printed_name(client, issued, holder):
-    from academy import closure
-    from academy import personal_data
+    from academy import closure, personal_data
 
     [held] = [
         c.rows for c in personal_data.collect(holder) if c.section.key == "course_certificates"
