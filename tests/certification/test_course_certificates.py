@@ -237,3 +237,15 @@ def test_closing_the_account_revokes_it_and_erases_the_printed_name(client, issu
     assert issued.holder_name == "" and not issued.pdf and issued.pdf_sha256
     record = client.get(f"/verify/{issued.serial}.json").json()
     assert record["status"] == "revoked" and record["holder"] == ""
+
+
+def test_officers_see_course_certificates_in_the_admin_read_only(issued):
+    from tests.certification.factories_programmes import officer
+
+    client = Client()
+    client.force_login(officer())
+    listing = client.get("/admin/course_certificates/")
+    assert listing.status_code == 200 and issued.serial in listing.content.decode()
+    assert client.get(f"/admin/course_certificates/inspect/{issued.pk}/").status_code == 200
+    assert client.get("/admin/course_certificates/new/").status_code in (302, 403)
+    assert client.get(f"/admin/course_certificates/edit/{issued.pk}/").status_code in (302, 403)
