@@ -32,6 +32,7 @@ KINDS = [
     "exam_attempts",
     "exam_answers",
     "certificates",
+    "course_certificates",
     "programme_applications",
     "event_registrations",
     "diagnoses",

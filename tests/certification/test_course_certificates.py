@@ -227,9 +227,8 @@ def test_closing_the_account_revokes_it_and_erases_the_printed_name(client, issu
         c.rows for c in personal_data.collect(holder) if c.section.key == "course_certificates"
     ]
     assert [row["serial"] for row in held] == [issued.serial]
-    assert [k.path for k in personal_data.keepsakes(holder)] == [
-        f"/certificates/course/{issued.serial}/download/"
-    ]
+    [keepsake] = personal_data.keepsakes(holder)
+    assert keepsake.path.endswith(f"/certificates/course/{issued.serial}/download/")
     staff = UserFactory(is_staff=True, is_superuser=True)
     assert closure.close_now(closure.request_on_behalf(holder, by=staff), by=staff) is True
     issued.refresh_from_db()
