@@ -204,4 +204,22 @@ def seed(home_page=None, stdout=None) -> Programme:
             _complete_course(user)
             _pass_exam(user, "78.50")
     out.write(f"Certification programme ready: {programme.title}")
+    _course_certificates(out)
     return programme
+
+
+# The demo member finished a course (courses.demo); a course certificate is issued for it.
+MEMBER_EMAIL = "member@example.com"
+
+
+def _course_certificates(out) -> None:
+    """Course certificates for the demo people who finished a course (idempotent: the service
+    issues each once). The course completion's own signal issues them too, after the commit."""
+    from .services import course_certificates
+
+    for email in (MEMBER_EMAIL, LECTURER_EMAIL):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            continue
+        for certificate in course_certificates.issue_due_course_certificates(user):
+            out.write(f"Course certificate for {email}: {certificate.serial}")

@@ -246,3 +246,190 @@ def render(content: CertificateContent) -> bytes:
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+# --- The course certificate ----------------------------------------------------------------------
+# Its own design, so nobody mistakes finishing a course for a lecturer's certification: portrait
+# A4, a coloured band down the left with the issuer, the text set flush left, no level, no expiry.
+
+BAND = HexColor("#0b4f6c")
+BAND_TEXT = HexColor("#e8f1f5")
+
+
+@dataclass(frozen=True)
+class CourseCertificateContent:
+    """Everything printed on a course certificate."""
+
+    serial: str
+    holder_name: str
+    course_title: str
+    completed_at: datetime
+    issued_at: datetime
+    issuer: str
+    verify_url: str
+    duration_minutes: int = 0
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signature_image: bytes | None = None
+    seal_image: bytes | None = None
+    language: str = "zh-hans"
+
+    @property
+    def script(self) -> str:
+        return HANT if script_of_language(self.language) == HANT else HANS
+
+
+def _day(value: datetime) -> str:
+    return f"{value:%Y年%m月%d日} · {value.day} {value:%b %Y}"
+
+
+def _wrapped(text: str, size: float, width: float) -> list[str]:
+    """Break `text` into lines no wider than `width`: between words for Latin text, anywhere
+    between CJK characters."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if pdfmetrics.stringWidth(line + char, FONT, size) > width and line:
+            cut = line.rfind(" ") if char != " " and " " in line and char.isascii() else -1
+            if cut > 0:
+                lines.append(line[:cut])
+                line = line[cut + 1 :] + char
+            else:
+                lines.append(line)
+                line = char.lstrip()
+            continue
+        line += char
+    if line:
+        lines.append(line)
+    return lines
+
+
+def render_course(content: CourseCertificateContent) -> bytes:
+    """The unsigned course certificate PDF (portrait A4)."""
+    register_font()
+    width, height = A4
+    script = content.script
+
+    def zh(text: str) -> str:
+        return to_script(text, script)
+
+    buffer = BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT, pageCompression=1)
+    c.setTitle(zh(f"课程结业证书 Certificate of Completion {content.serial}"))
+    c.setAuthor(zh(content.issuer))
+    c.setSubject(f"{zh(content.course_title)} · {content.holder_name}")
+    c.setKeywords(f"serial:{content.serial}")
+    c.setCreator("Provider Academy")
+
+    c.setFillColor(PAPER)
+    c.rect(0, 0, width, height, stroke=0, fill=1)
+    band = 128
+    c.setFillColor(BAND)
+    c.rect(0, 0, band, height, stroke=0, fill=1)
+    c.setFillColor(GOLD)
+    c.rect(band, 0, 4, height, stroke=0, fill=1)
+
+    # The band: the issuer written top to bottom, one character under the other for Chinese.
+    c.setFillColor(BAND_TEXT)
+    c.setFont(FONT, 20)
+    issuer_zh = zh(content.issuer).split(" ")[0]
+    y = height - 96
+    for char in issuer_zh[:10]:
+        c.drawCentredString(band / 2, y, char)
+        y -= 28
+    c.saveState()
+    c.translate(band / 2 + 6, 80)
+    c.rotate(90)
+    c.setFont(FONT, 10)
+    c.drawString(0, 0, "PROVIDER ACADEMY · CERTIFICATE OF COMPLETION")
+    c.restoreState()
+
+    left = band + 56
+    text_width = width - left - 56
+
+    def line(text: str, y: float, size: float, colour=INK) -> None:
+        c.setFillColor(colour)
+        c.setFont(FONT, size)
+        c.drawString(left, y, text)
+
+    line(zh("课程结业证书"), height - 120, 34, BAND)
+    line("CERTIFICATE OF COURSE COMPLETION", height - 148, 12, GOLD)
+    c.setStrokeColor(GOLD)
+    c.setLineWidth(1)
+    c.line(left, height - 166, left + 120, height - 166)
+
+    line(zh("兹证明  This is to certify that"), height - 222, 12, MUTED)
+    y = height - 268
+    for part in _wrapped(content.holder_name, 30, text_width)[:2]:
+        line(part, y, 30, INK)
+        y -= 38
+    line(zh("已完成服务商学院课程  has completed the course"), y - 6, 12, MUTED)
+    y -= 52
+    for part in _wrapped(zh(content.course_title), 22, text_width)[:3]:
+        line(part, y, 22, BAND)
+        y -= 30
+    if content.duration_minutes:
+        hours = content.duration_minutes / 60
+        shown = f"{hours:.1f}".rstrip("0").rstrip(".")
+        line(zh(f"学习时长约 {shown} 小时 · about {shown} hours of study"), y - 4, 11, MUTED)
+
+    rows = [
+        ("完成日期 Completed", _day(content.completed_at)),
+        ("颁发日期 Issued", _day(content.issued_at)),
+        ("有效期 Validity", "长期有效 · No expiry"),
+        ("证书编号 Serial", content.serial),
+    ]
+    for index, (label, value) in enumerate(rows):
+        row_y = 330 - index * 22
+        c.setFillColor(MUTED)
+        c.setFont(FONT, 9)
+        c.drawString(left, row_y, zh(label))
+        c.setFillColor(INK)
+        c.setFont(FONT, 11)
+        c.drawString(left + 110, row_y, zh(value))
+
+    # Signatory, bottom left of the text column; QR code bottom right.
+    if content.signature_image:
+        c.drawImage(
+            ImageReader(BytesIO(content.signature_image)),
+            left,
+            140,
+            width=140,
+            height=48,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+    if content.seal_image:
+        c.drawImage(
+            ImageReader(BytesIO(content.seal_image)),
+            left + 110,
+            118,
+            width=80,
+            height=80,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+    c.setStrokeColor(INK)
+    c.setLineWidth(0.6)
+    c.line(left, 134, left + 180, 134)
+    c.setFillColor(INK)
+    c.setFont(FONT, 10)
+    c.drawString(left, 118, content.signatory_name or zh(content.issuer))
+    if content.signatory_title:
+        c.setFont(FONT, 8.5)
+        c.setFillColor(MUTED)
+        c.drawString(left, 104, zh(content.signatory_title))
+
+    qr_size = 96
+    qr_x = width - 56 - qr_size
+    _qr(c, content.verify_url, qr_x, 112, qr_size)
+    c.setFillColor(MUTED)
+    c.setFont(FONT, 8)
+    c.drawCentredString(qr_x + qr_size / 2, 100, zh("扫码验证 Scan to verify"))
+    c.setFont(FONT, 6.5)
+    c.drawRightString(width - 56, 56, content.verify_url)
+    c.drawString(left, 56, zh("本证书经数字签名 · Digitally signed PDF (PAdES)"))
+
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

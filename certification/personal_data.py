@@ -13,8 +13,15 @@ from django.utils.translation import gettext_lazy
 
 from academy import personal_data
 
-from .models import ApprovalApplication, Attempt, Certificate, ExamOverride, Response
-from .services import issuing
+from .models import (
+    ApprovalApplication,
+    Attempt,
+    Certificate,
+    CourseCertificate,
+    ExamOverride,
+    Response,
+)
+from .services import course_certificates, issuing
 
 # In English on purpose: the registry shows the reason as written, to every reader.
 CLOSURE_REASON = "account closed"
@@ -133,6 +140,61 @@ class Certificates(personal_data.Section):
         log(
             "names on certificates erased",
             Certificate.objects.filter(holder=user).update(holder_name="", pdf=""),
+        )
+
+
+@personal_data.register
+class CourseCertificates(personal_data.Section):
+    """Course certificates: at closure revoked ("account closed"), their PDFs and printed names
+    erased, their digests kept (a copy the holder kept verifies as revoked), like certificates."""
+
+    key = "course_certificates"
+    title = gettext_lazy("Course certificates")
+    order = 51
+    erase_order = 301
+
+    def collect(self, user):
+        return [
+            {
+                "serial": c.serial,
+                "course": c.course_title,
+                "status": c.get_status_display(),
+                "name on the certificate": c.holder_name,
+                "completed": c.completed_at,
+                "issued": c.issued_at,
+                "revoked": c.revoked_at,
+                "reason for revocation": c.revoked_reason,
+            }
+            for c in CourseCertificate.objects.filter(holder=user).order_by("pk")
+        ]
+
+    def keepsakes(self, user):
+        return [
+            personal_data.Keepsake(
+                label=_("Course certificate %(serial)s (%(course)s), signed PDF")
+                % {"serial": c.serial, "course": c.course_title},
+                path=reverse("course_certificate_download", args=[c.serial]),
+            )
+            for c in CourseCertificate.objects.filter(
+                holder=user, status=CourseCertificate.Status.VALID
+            )
+            .exclude(pdf="")
+            .order_by("pk")
+        ]
+
+    def erase(self, user, *, log):
+        log(
+            "course certificates revoked",
+            course_certificates.revoke_all(user, reason=CLOSURE_REASON),
+        )
+        files = 0
+        for certificate in CourseCertificate.objects.filter(holder=user).exclude(pdf=""):
+            certificate.pdf.delete(save=False)
+            files += 1
+        log("signed course certificate PDFs deleted", files)
+        log(
+            "names on course certificates erased",
+            CourseCertificate.objects.filter(holder=user).update(holder_name="", pdf=""),
         )
 
 

@@ -106,6 +106,32 @@ def complete_certificates() -> int:
     return issuing.complete_certificates()
 
 
+@shared_task
+def issue_course_certificate(holder_id: int, course_id: int) -> str | None:
+    """Issue (and draw) one course certificate if it is due; idempotent. Returns its serial."""
+    from courses.models import CoursePage
+
+    from .services import course_certificates
+
+    holder = get_user_model().objects.filter(pk=holder_id).first()
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if holder is None or course is None:
+        return None
+    certificate = course_certificates.issue_course_certificate(holder, course)
+    return certificate.serial if certificate else None
+
+
+@shared_task
+def issue_due_course_certificates(holder_id: int) -> list[str]:
+    """Issue the course certificates a holder earned but has not received (e.g. no name yet)."""
+    from .services import course_certificates
+
+    holder = get_user_model().objects.filter(pk=holder_id).first()
+    if holder is None:
+        return []
+    return [c.serial for c in course_certificates.issue_due_course_certificates(holder)]
+
+
 # --- Exams -------------------------------------------------------------------------------------
 
 

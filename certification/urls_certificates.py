@@ -3,7 +3,7 @@ certificates and the lecturer directory."""
 
 from django.urls import path
 
-from .views import directory, programmes, sharing, verify
+from .views import course_certificates, directory, programmes, sharing, verify
 
 urlpatterns = [
     path("verify/", verify.verify_index, name="verify_index"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("programmes/<str:slug>/", programmes.programme_detail, name="programme_detail"),
     path("programmes/<str:slug>/apply/", programmes.programme_apply, name="programme_apply"),
     path("certificates/name/", programmes.certificate_name, name="certificate_name"),
+    path(
+        "certificates/course/<str:serial>/download/",
+        course_certificates.course_certificate_download,
+        name="course_certificate_download",
+    ),
     path("certificates/<str:serial>/", programmes.certificate_detail, name="certificate_detail"),
     path(
         "certificates/<str:serial>/language/",

@@ -147,6 +147,11 @@ def verify_pdf(data: bytes) -> Verdict:
         if verdict.serial
         else None
     )
+    if verdict.certificate is None and verdict.serial:
+        # One serial namespace for both kinds: a course certificate verifies the same way.
+        from .services.course_certificates import find
+
+        verdict.certificate = find(verdict.serial)
     if verdict.certificate is None:
         verdict.outcome = "unknown"
         verdict.message = _("The signature is genuine but no certificate with this serial exists.")

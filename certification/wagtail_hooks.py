@@ -25,6 +25,7 @@ from .models import (
     Attempt,
     AuditEntry,
     Certificate,
+    CourseCertificate,
     Exam,
     ExamOverride,
     Programme,
@@ -278,7 +279,7 @@ def exams_section(request):
 
 # --- Certificates ------------------------------------------------------------------------------
 
-for _model in (Certificate, AuditEntry, ApprovalApplication):
+for _model in (Certificate, CourseCertificate, AuditEntry, ApprovalApplication):
     register_permission_policy(_model, ServiceOnlyPolicy(_model))
 
 
@@ -447,6 +448,44 @@ class ApplicationViewSet(ModelViewSet):
     list_filter = ["status", "programme"]
 
 
+class CourseCertificateViewSet(ModelViewSet):
+    """Course certificates, read-only: issued by finishing a course (services/
+    course_certificates.py), never by hand."""
+
+    model = CourseCertificate
+    icon = "doc-full"
+    menu_label = _("Course certificates")
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    # The generic edit views are closed (ServiceOnlyPolicy); Wagtail still wants a form.
+    form_fields = ["holder_name"]
+    list_per_page = 50
+    list_display = [
+        TitleColumn("serial", label=_("Serial"), url_name="course_certificates:inspect"),
+        Column("holder_name", label=_("Holder")),
+        Column("course_title", label=_("Course")),
+        StatusTagColumn(
+            "get_status_display", label=_("Status"), primary=lambda c: c.status == "valid"
+        ),
+        DateColumn("completed_at", label=_("Course completed")),
+        DateColumn("issued_at", label=_("Issued")),
+    ]
+    list_filter = ["status"]
+    search_fields = ["serial", "holder_name", "course_title", "holder__email"]
+    inspect_view_fields = [
+        "serial",
+        "holder_name",
+        "course_title",
+        "status",
+        "completed_at",
+        "issued_at",
+        "language",
+        "revoked_at",
+        "revoked_reason",
+        "pdf_sha256",
+    ]
+
+
 class CertificationGroup(ViewSetGroup):
     menu_label = _("Certification")
     menu_icon = "doc-full"
@@ -454,6 +493,7 @@ class CertificationGroup(ViewSetGroup):
     items = (
         ProgrammeViewSet("programmes"),
         CertificateViewSet("certificates"),
+        CourseCertificateViewSet("course_certificates"),
         ApplicationViewSet("approval_applications"),
         AuditEntryViewSet("certification_audit"),
     )
@@ -526,6 +566,7 @@ for _order, _page in enumerate(OFFICER_PAGES, start=271):
 def certificates_section(request):
     if not request.user.is_authenticated:
         return None
+    from .services import course_certificates
     from .services.programmes import programme_progress
 
     certificates = list(
@@ -548,5 +589,9 @@ def certificates_section(request):
         key="certificates",
         order=20,
         template="certification/certificates/my_certificates.html",
-        context={"certificates": certificates, "in_progress": in_progress},
+        context={
+            "certificates": certificates,
+            "course_certificates": course_certificates.certificates_of(request.user),
+            "in_progress": in_progress,
+        },
     )

@@ -69,6 +69,8 @@ def seed(home_page, stdout=None) -> None:
     _learning_paths(courses, out)
     demo_video.seed(out)
     _demo_progress(courses, out)
+    _demo_completion(courses, out)
+    _demo_attachment(out)
     listing = _index(home_page, CaseStudyIndexPage, CASE_LISTING, out)
     industries = _sub_industries()
     for spec in CASES:
@@ -155,6 +157,81 @@ def _demo_progress(courses: dict[str, CoursePage], out) -> None:
     enrollment.refresh_from_db()
     services.record_visit(enrollment, lessons[DEMO_PROGRESS["last_lesson"]])
     out.write(f"Enrolled {user.email} in {course.title} with some progress.\n")
+
+
+# The demo member also finished one course (its certificate is issued by certification's demo);
+# not the payments course, which the browser test enrols in and completes.
+DEMO_COMPLETED_COURSE = "restaurant-qr-ordering"
+# One lesson material: a spreadsheet only the course's learners may download.
+DEMO_ATTACHMENT = {
+    "lesson": "sub-merchant-application",
+    "title": "特约商户进件材料清单",
+    "filename": "sub-merchant-checklist.xlsx",
+    "description": "进件前逐项核对：主体资料、结算账户、经营场景与费率",
+    "rows": [
+        ("类别", "材料", "要求", "常见驳回原因"),
+        ("主体资料", "营业执照", "清晰彩色扫描件，在有效期内", "照片反光、经营范围与类目不符"),
+        ("主体资料", "法人身份证", "正反面，与执照法人一致", "证件过期"),
+        ("结算账户", "对公账户或法人个人账户", "开户名与主体一致", "开户支行信息不全"),
+        ("经营场景", "门店门头与店内照片", "能看清招牌和经营内容", "门头与执照名称不一致"),
+        ("经营场景", "小程序截图", "商品、价格与下单页面", "页面未上线或无商品"),
+        ("费率", "行业费率确认", "按类目对应的标准费率", "类目选错导致费率不符"),
+    ],
+}
+
+
+def _right_answers(check) -> dict[int, frozenset[int]]:
+    return {
+        index: frozenset(n for n, option in enumerate(question["options"]) if option["correct"])
+        for index, question in enumerate(check.value["questions"])
+    }
+
+
+def _demo_completion(courses: dict[str, CoursePage], out) -> None:
+    """The demo member finishes one course the way a learner does (each lesson, its check)."""
+    user = User.objects.filter(email=DEMO_PROGRESS["email"]).first()
+    course = courses[DEMO_COMPLETED_COURSE]
+    if user is None or Enrollment.objects.filter(user=user, course=course).exists():
+        return
+    services.enrol(user, course)
+    for lesson in LessonPage.objects.child_of(course).live().order_by("path"):
+        check = lesson.knowledge_check
+        if check is None:
+            services.mark_lesson_complete(user, lesson)
+        else:
+            services.submit_knowledge_check(user, lesson, _right_answers(check))
+    out.write(f"{user.email} completed {course.title}.\n")
+
+
+def _demo_attachment(out) -> None:
+    from django.core.files.base import ContentFile
+    from openpyxl import Workbook
+    from wagtail.documents import get_document_model
+
+    from .models import LessonAttachment
+
+    lesson = LessonPage.objects.filter(slug=DEMO_ATTACHMENT["lesson"]).first()
+    if lesson is None or lesson.attachments.exists():
+        return
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "进件材料"
+    for row in DEMO_ATTACHMENT["rows"]:
+        sheet.append(row)
+    for column, width in zip("ABCD", (12, 24, 30, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    workbook.save(buffer)
+    document = get_document_model()(
+        title=DEMO_ATTACHMENT["title"],
+        file=ContentFile(buffer.getvalue(), name=DEMO_ATTACHMENT["filename"]),
+    )
+    document._set_document_file_metadata()
+    document.save()
+    LessonAttachment.objects.create(
+        page=lesson, document=document, description=DEMO_ATTACHMENT["description"]
+    )
+    out.write(f"Attached {document.title} to the lesson {lesson.title}.\n")
 
 
 def _sub_industries() -> dict[str, Industry]:

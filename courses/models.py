@@ -195,6 +195,7 @@ from .pages import (  # noqa: E402, F401
     CourseLecturer,
     CoursePage,
     CoursePrerequisite,
+    LessonAttachment,
     LessonPage,
 )
 from .questions import Answer, Question, QuestionReport, QuestionVote  # noqa: E402, F401

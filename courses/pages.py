@@ -114,6 +114,13 @@ class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
             "empty: staff answer them."
         ),
     )
+    awards_certificate = models.BooleanField(
+        _("awards a course certificate"),
+        default=True,
+        help_text=_(
+            "Learners who complete the course receive a signed, verifiable course certificate."
+        ),
+    )
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
@@ -133,6 +140,7 @@ class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
                 FieldPanel("language"),
                 FieldPanel("duration_minutes"),
                 FieldPanel("teaching_topic", widget=TopicSelect()),
+                FieldPanel("awards_certificate"),
             ],
             heading=_("Catalogue"),
         ),
@@ -234,6 +242,11 @@ class LessonPage(ReviewedPageMixin, RoutablePageMixin, Page):
         FieldPanel("duration_minutes"),
         FieldPanel("optional"),
         FieldPanel("body"),
+        InlinePanel(
+            "attachments",
+            label=_("Attachment"),
+            heading=_("Attachments: materials only enrolled learners may download"),
+        ),
     ]
     # The body is for enrolled learners only, and the knowledge check's answer key is in it:
     # neither the public API nor the public search index ever sees it.
@@ -289,3 +302,31 @@ class LessonPage(ReviewedPageMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_page_context(self, request))
         return context
+
+
+class LessonAttachment(Orderable):
+    """A lesson material (PDF, slides, a spreadsheet): a Wagtail document on the lesson's list.
+
+    The rule (courses/materials.py): a document on any lesson's attachment list is a course
+    material, downloadable only by the learners enrolled in that lesson's course and by the
+    editors who may edit the lesson, through Wagtail's own /documents/ URL too. Every other
+    document (one linked from a public page, or from a lesson's text) stays public.
+    """
+
+    page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="lesson_attachments",
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "document"], name="lesson_attachment_unique")
+        ]

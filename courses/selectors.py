@@ -340,6 +340,9 @@ def lesson_page_context(lesson: LessonPage, request) -> dict:
         context.update(knowledge_check_context(lesson, rows.get(lesson.pk)))
         # Uploaded video and audio: sources, captions, transcript and resume point (media.py).
         context["players"] = lesson_players(lesson, enrollment)
+        context["attachments"] = list(
+            lesson.attachments.select_related("document").order_by("sort_order")
+        )
     return context
 
 

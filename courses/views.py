@@ -6,10 +6,13 @@ with the error's 4xx status; bad input is a 400 with the form's errors. Nothing 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 from .forms import KnowledgeCheckForm
@@ -26,13 +29,21 @@ def _render(page, request, status: int = 200, **context):
     return response
 
 
-def _login_first(request, page):
-    return redirect_to_login(page.get_url(request) or request.path)
+def login_required_for_page(view):
+    """Django's login_required for a page's POST route (enrol, complete, check): the sign-in
+    returns to the page itself, since the route's own address answers a GET with 405."""
+
+    @wraps(view)
+    def wrapper(request, page, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(page.get_url(request) or request.path)
+        return view(request, page, *args, **kwargs)
+
+    return wrapper
 
 
+@require_safe
 def lesson(request, lesson: LessonPage):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     response = lesson.render(request)
     enrollment = response.context_data.get("enrollment")
     if enrollment is not None and not response.context_data.get("is_preview"):
@@ -40,11 +51,9 @@ def lesson(request, lesson: LessonPage):
     return response
 
 
+@require_POST
+@login_required_for_page
 def enrol(request, course: CoursePage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return _login_first(request, course)
     try:
         enrollment, created = services.enrol(request.user, course)
     except services.PrerequisiteMissing as error:
@@ -69,11 +78,9 @@ def enrol(request, course: CoursePage):
     return HttpResponseRedirect(target.get_url(request))
 
 
+@require_POST
+@login_required_for_page
 def complete_lesson(request, lesson: LessonPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return _login_first(request, lesson)
     try:
         outcome = services.mark_lesson_complete(request.user, lesson)
     except services.NotEnrolled as error:
@@ -85,11 +92,9 @@ def complete_lesson(request, lesson: LessonPage):
     return _after_completion(request, lesson, outcome)
 
 
+@require_POST
+@login_required_for_page
 def submit_check(request, lesson: LessonPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return _login_first(request, lesson)
     check = lesson.knowledge_check
     if check is None:
         messages.error(request, _("This lesson has no knowledge check."))
@@ -143,9 +148,8 @@ def _after_completion(request, lesson: LessonPage, outcome, anchor: str = ""):
     return HttpResponseRedirect(course.get_url(request))
 
 
+@require_safe
 def learning_path(request, index_page: CourseIndexPage, slug: str):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     context = selectors.learning_path_context(request.user, slug)
     if context is None:
         raise Http404

@@ -1,5 +1,6 @@
 """Admin: the learning snippets (paths, products, industries); My academy: the learning section."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -81,3 +82,13 @@ def questions_to_answer_section(request):
         template="courses/questions/my_questions_to_answer.html",
         context={"questions_to_answer": unanswered_for(lecturer)},
     )
+
+
+@hooks.register("before_serve_document")
+def guard_course_materials(document, request):
+    """A lesson's attachment is downloaded by its course's learners only (courses/materials.py);
+    anyone else is told it does not exist."""
+    from .materials import may_download
+
+    if not may_download(request.user, document):
+        raise Http404

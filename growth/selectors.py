@@ -19,6 +19,7 @@ from academy.localisation import originals
 from academy.models import GrowthStage, Membership, Provider
 from academy.selectors import pending_join_requests
 from certification.models import Attempt, Certificate
+from certification.services import course_certificates
 from courses.models import CoursePage, Enrollment, LearningPath, LessonProgress
 from events.models import Registration
 
@@ -216,6 +217,7 @@ class MemberRow:
     courses: list = field(default_factory=list)
     exams: list = field(default_factory=list)  # latest graded attempt per exam
     certificates: list = field(default_factory=list)
+    course_certificates: list = field(default_factory=list)  # valid ones, newest first
     assignments: list = field(default_factory=list)  # MemberAssignment, soonest due first
 
     @property
@@ -224,8 +226,8 @@ class MemberRow:
 
 
 def team_members(provider: Provider, assignments: list | None = None) -> list[MemberRow]:
-    """Members with counts, courses (with lessons done), latest exam outcomes and certificates
-    (7 queries)."""
+    """Members with counts, courses (with lessons done), latest exam outcomes, certificates and
+    course certificates (8 queries)."""
     memberships = list(
         Membership.objects.filter(provider=provider)
         .select_related("user")
@@ -272,6 +274,8 @@ def team_members(provider: Provider, assignments: list | None = None) -> list[Me
         .order_by("-issued_at")
     ):
         rows[certificate.holder_id].certificates.append(certificate)
+    for course_certificate in course_certificates.certificates_of_holders(user_ids):
+        rows[course_certificate.holder_id].course_certificates.append(course_certificate)
     return list(rows.values())
 
 

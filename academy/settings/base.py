@@ -547,6 +547,10 @@ WAGTAILMEDIA = {
 # Programs that read a media file's duration and poster frame (Debian's ffmpeg package).
 FFPROBE = env("FFPROBE", default="ffprobe")
 FFMPEG = env("FFMPEG", default="ffmpeg")
+# Every download goes through Wagtail's serve view, never a redirect to the storage's own URL: a
+# lesson's attachments are checked there (courses/materials.py). The web server must not serve
+# MEDIA_ROOT/documents/ itself.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 # The admin's content security policy lets staff browsers talk to this site only: no Gravatar

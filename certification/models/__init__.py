@@ -1,6 +1,8 @@
 """Certification models by area: questions.py (question banks), exams.py (exams, attempts,
-responses) and programmes.py (programmes, requirements, certificates, audit log)."""
+responses), programmes.py (programmes, requirements, certificates, audit log) and
+course_certificates.py (what finishing a course awards)."""
 
+from .course_certificates import CourseCertificate
 from .exams import REVIEW_ORDER, Attempt, Exam, ExamOverride, ExamPool, Response, Review
 from .programmes import (
     ApprovalApplication,
@@ -24,6 +26,7 @@ __all__ = [
     "Certificate",
     "CertificateSettings",
     "Choice",
+    "CourseCertificate",
     "Exam",
     "ExamOverride",
     "ExamPool",

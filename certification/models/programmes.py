@@ -80,6 +80,7 @@ class Requirement(models.Model):
 
     class Kind(models.TextChoices):
         COURSE_COMPLETED = "course", _("course completed")
+        COURSE_CERTIFICATE = "course_certificate", _("course certificate held")
         EXAM_PASSED = "exam", _("exam passed")
         EVENTS_ATTENDED = "events_attended", _("events attended")
         SESSIONS_TAUGHT = "sessions_taught", _("sessions taught as lecturer")
@@ -149,7 +150,9 @@ class Requirement(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.kind == self.Kind.COURSE_COMPLETED and not self.course_id:
+        if self.kind in (self.Kind.COURSE_COMPLETED, self.Kind.COURSE_CERTIFICATE) and not (
+            self.course_id
+        ):
             raise ValidationError({"course": _("Choose the course.")})
         if self.kind == self.Kind.EXAM_PASSED and not self.exam_id:
             raise ValidationError({"exam": _("Choose the exam.")})

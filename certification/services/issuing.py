@@ -315,6 +315,9 @@ def set_certificate_name(user, name: str) -> None:
         user.display_name = certificate_name(user, name)[:80]
         user.save(update_fields=["display_name"])
         check_programmes_later(user.pk)
+        from .. import tasks
+
+        outbox.enqueue(tasks.issue_due_course_certificates, user.pk)
 
 
 def awaiting_name(holder, programme: Programme, progress=None) -> bool:

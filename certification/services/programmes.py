@@ -30,6 +30,7 @@ from ..models import (
     Programme,
     Requirement,
 )
+from . import course_certificates
 from .exams import exam_pass
 
 Kind = Requirement.Kind
@@ -299,6 +300,7 @@ def _accepted_answers(user, req: Requirement, cache: dict) -> RequirementProgres
 
 EVALUATORS = {
     Kind.COURSE_COMPLETED: _course,
+    Kind.COURSE_CERTIFICATE: course_certificates.requirement_progress,
     Kind.EXAM_PASSED: _exam,
     Kind.EVENTS_ATTENDED: _events_attended,
     Kind.SESSIONS_TAUGHT: _sessions_taught,
@@ -352,6 +354,8 @@ def _evidence_holders(requirement: Requirement, now) -> QuerySet:
     the minimum score, or ratings below the minimum average); the evaluator decides."""
     if requirement.kind == Kind.COURSE_COMPLETED:
         return courses_services.learners_who_completed(requirement.course_id)
+    if requirement.kind == Kind.COURSE_CERTIFICATE:
+        return course_certificates.holder_ids(requirement.course_id)
     if requirement.kind == Kind.EXAM_PASSED:
         return Attempt.objects.filter(
             exam_id=requirement.exam_id, state=Attempt.State.GRADED, passed=True

@@ -14,8 +14,9 @@ from academy.ratelimits import rate_limited
 
 from .. import badges
 from ..baking import PNG_SIGNATURE
-from ..models import Certificate, StatusList
+from ..models import Certificate, CourseCertificate, StatusList
 from ..serials import normalise
+from ..services import course_certificates
 from ..verification import BADGE, MAX_UPLOAD_BYTES, PDF, verify_badge_png, verify_pdf
 
 
@@ -68,7 +69,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _certificate(serial: str) -> Certificate:
+def _certificate(serial: str) -> Certificate | CourseCertificate:
     canonical = normalise(serial)
     certificate = (
         Certificate.objects.select_related("holder", "programme", "superseded_by")
@@ -77,13 +78,17 @@ def _certificate(serial: str) -> Certificate:
         if canonical
         else None
     )
+    if certificate is None and canonical:
+        certificate = course_certificates.find(canonical)
     if certificate is None:
         raise Http404(_("No certificate has this serial."))
     return certificate
 
 
-def status_record(certificate: Certificate) -> dict:
+def status_record(certificate: Certificate | CourseCertificate) -> dict:
     """The registry's answer about one certificate: the JSON contract (design.md)."""
+    if isinstance(certificate, CourseCertificate):
+        return course_status_record(certificate)
     record = {
         "serial": certificate.serial,
         "status": certificate.status,
@@ -103,6 +108,29 @@ def status_record(certificate: Certificate) -> dict:
         record["reason"] = certificate.revoked_reason
     if certificate.superseded_by_id:
         record["superseded_by"] = certificate.superseded_by.serial
+    return record
+
+
+def course_status_record(certificate: CourseCertificate) -> dict:
+    """The registry's answer about a course certificate: the lecturer record's fields that
+    apply, `kind` "course" and the course instead of a programme and level."""
+    record = {
+        "serial": certificate.serial,
+        "kind": "course",
+        "status": certificate.status,
+        "holder": certificate.public_holder_name,
+        "course": certificate.course_title,
+        "completed": certificate.completed_at.date().isoformat(),
+        "issued": certificate.issued_at.date().isoformat(),
+        "expires": None,
+        "version": 1,
+        "issuer": "服务商学院 Provider Academy",
+    }
+    if certificate.status == CourseCertificate.Status.REVOKED:
+        record["revoked"] = (
+            certificate.revoked_at.date().isoformat() if certificate.revoked_at else None
+        )
+        record["reason"] = certificate.revoked_reason
     return record
 
 
@@ -175,6 +203,8 @@ def verify_certificate_json(request, serial: str):
         if canonical
         else None
     )
+    if certificate is None and canonical:
+        certificate = course_certificates.find(canonical)
     if certificate is None:
         return JsonResponse({"error": "not_found", "serial": serial}, status=404)
     response = JsonResponse(status_record(certificate), json_dumps_params={"ensure_ascii": False})

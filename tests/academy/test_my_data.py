@@ -34,6 +34,7 @@ KINDS = [
     "exam_attempts",
     "exam_answers",
     "certificates",
+    "course_certificates",
     "programme_applications",
     "event_registrations",
     "event_live_questions",

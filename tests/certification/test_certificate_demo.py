@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from jwcrypto import jwt
 
-from certification.models import Certificate
+from certification.models import Certificate, CourseCertificate
 from certification.services import sharing
 from certification.services.issuing import verify_url
 from tests.certification.factories_programmes import signing_key_dir, signing_keys  # noqa: F401
@@ -36,6 +36,12 @@ def test_demo_credentials_hold_no_address_and_revocation_reads_through_status(cl
     assert bits["lecturer.revoked@example.com"] == ("revoked", 1)
     assert bits["lecturer@example.com"] == ("valid", 0)
     assert bits["lecturer.expired@example.com"] == ("expired", 0)  # validUntil says it
+    # The demo member finished a course: its course certificate is signed and verifiable.
+    course_certificate = CourseCertificate.objects.get(holder__email="member@example.com")
+    assert course_certificate.pdf_sha256
+    record = client.get(f"/verify/{course_certificate.serial}.json").json()
+    assert record["kind"] == "course" and record["status"] == "valid"
+    assert not ADDRESS.search(json.dumps(record, ensure_ascii=False))
 
 
 def _verified_ignoring_expiry(client, token: str) -> dict:

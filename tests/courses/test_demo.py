@@ -4,12 +4,13 @@ from io import StringIO
 
 from academy.models import Industry, LecturerProfile
 from courses import demo
-from courses.demo_courses import COURSES
+from courses.demo_courses import COURSES, DEMO_PROGRESS
 from courses.models import (
     CaseStudyPage,
     CoursePage,
     Enrollment,
     LearningPath,
+    LessonAttachment,
     LessonPage,
     LessonProgress,
 )
@@ -45,9 +46,17 @@ def test_seed_creates_the_demo_academy_once(home_page, client):
     assert top == {"self-operated", "local-services", "catering", "business-services", "tools"}
     assert cases.filter(title__contains="餐廳").exists()  # a Traditional Chinese case
     assert all(case.metrics for case in cases)
-    enrollment = Enrollment.objects.get(user=member)
+    enrollment = Enrollment.objects.get(user=member, course__slug=DEMO_PROGRESS["course"])
     assert enrollment.completed_at is None and enrollment.last_lesson is not None
-    assert LessonProgress.objects.filter(user=member, completed_at__isnull=False).count() == 2
+    done = LessonProgress.objects.filter(user=member, completed_at__isnull=False)
+    assert done.filter(lesson__in=LessonPage.objects.child_of(enrollment.course)).count() == 2
+    # The member also finished one course, each lesson and its check the learner's way.
+    finished = Enrollment.objects.get(user=member, course__slug=demo.DEMO_COMPLETED_COURSE)
+    assert finished.completed_at is not None
+    # One lesson material, attached once.
+    [attachment] = LessonAttachment.objects.all()
+    assert attachment.page.slug == demo.DEMO_ATTACHMENT["lesson"]
+    assert attachment.document.file_size and attachment.document.file_extension == "xlsx"
     assert out.getvalue().count("Created course") == len(COURSES)
 
     for url in ["/courses/", "/cases/", "/en/courses/wechat-pay-merchant-onboarding/"]:
