@@ -212,12 +212,17 @@ PAGE_CACHE_VOLATILE_MODELS = [
     "courses.enrollment",
     "courses.lessonprogress",
     "courses.peerreviewtask",
+    "courses.playbackposition",  # every ten seconds of a playing video
+    "courses.questionvote",
+    "courses.questionreport",
     "certification.attempt",
     "certification.response",
     "events.registration",
     "events.attendancechange",
     "events.notification",
     "events.sessionrating",
+    "events.livequestion",  # asked during a session; answers are published after it
+    "events.livequestionvote",
     "growth.assignment",
     "growth.actionplan",
     "growth.actionplanitem",
