@@ -84,6 +84,19 @@ def _login_success_url(get_success_url):
     return checked
 
 
+def _media_collection_or_400(view):
+    """wagtailmedia's chooser filters collection=<raw ?collection_id>: "x" is a 500."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        raw = request.GET.get("collection_id")
+        if raw and params.parse_ids([raw]) is None:
+            return HttpResponseBadRequest(_("Choose a collection by its numeric id."))
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -94,6 +107,7 @@ def apply() -> None:
     from wagtail.admin.views.generic import chooser
     from wagtail.api.v2.views import BaseAPIViewSet
     from wagtail.images.views.chooser import BaseImageChooseView
+    from wagtailmedia.views import chooser as media_chooser
 
     chooser.ChosenMultipleViewMixin.get = _ids_or_400(chooser.ChosenMultipleViewMixin.get)
     page_chooser.ChosenMultipleView.get = _ids_or_400(page_chooser.ChosenMultipleView.get)
@@ -101,4 +115,6 @@ def apply() -> None:
     workflows.Edit.get_paginated_pages = _workflow_pages
     BaseImageChooseView.filter_object_list = _image_chooser_tag_filter
     LoginView.get_success_url = _login_success_url(LoginView.get_success_url)
+    # Before wagtailmedia's admin_urls is imported (the admin's URLconf loads after ready()).
+    media_chooser.chooser = _media_collection_or_400(media_chooser.chooser)
     _applied = True

@@ -174,8 +174,8 @@ def test_my_data_page_shows_each_kind_and_says_when_there_is_none(
 ):
     client.force_login(world.person)
     # 35, plus the questions section's four (questions, answers, votes, reports) and events' live
-    # Q&A questions and votes.
-    with django_assert_max_num_queries(41):
+    # Q&A questions and votes, and course certificates.
+    with django_assert_max_num_queries(42):
         page = client.get("/en/my-academy/my-data/").content.decode()
     for section in personal_data.sections():
         assert f'id="data-{section.key}"' in page

@@ -109,6 +109,12 @@ def test_default_limits_are_generous_for_lookups_and_tight_for_uploads(settings)
         "verify_upload": "10/m/ip",
         # Merchants' enquiries to providers (showcase): a few per visitor, never a flood.
         "showcase_enquiry": "5/10m/ip,20/d/ip",
+        # Learners' questions, answers and reports under lessons and cases, per person.
+        "course_question": "5/10m/user,20/d/user",
+        "course_answer": "30/10m/user",
+        "question_report": "10/h/user",
+        # Questions to an event's live Q&A board, per attendee.
+        "event_live_question": "3/m/user,20/h/user",
     }
 
 

@@ -26,7 +26,7 @@ from .content import bulk_cases, bulk_courses, bulk_lessons, en, make_case, make
 # of the page and of each list on it (academy/localisation.py): one query each, whatever the size.
 CATALOGUE_CEILING = 24
 COURSE_PAGE_CEILING = 26
-LESSON_PAGE_CEILING = 26
+LESSON_PAGE_CEILING = 27  # 26, plus the lesson's attachments list
 CASE_LISTING_CEILING = 24
 # 28, plus one for the learners' questions under the case (courses/questions_selectors.py).
 CASE_PAGE_CEILING = 29

@@ -45,7 +45,7 @@ def test_my_data_download_and_closing_the_account(page: Page, demo_academy, tmp_
 
     page.get_by_role("link", name="My data").first.click()
     expect(page.get_by_role("heading", name="My data", level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="Certificates", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Certificates", level=2, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Exam attempts", level=2)).to_be_visible()
     check(page, "page")
 
