@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from academy import personal_data
+from academy import page_cache, personal_data
 
 from .models import (
     ApprovalApplication,
@@ -141,6 +141,7 @@ class Certificates(personal_data.Section):
             "names on certificates erased",
             Certificate.objects.filter(holder=user).update(holder_name="", pdf=""),
         )
+        page_cache.bump()  # verify pages stop showing the name at once
 
 
 @personal_data.register

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
-from academy import outbox, search, teaching
+from academy import outbox, page_cache, search, teaching
 from academy.errors import AcademyError
 from academy.localisation import original_of
 from academy.models import LecturerProfile, Membership
@@ -277,6 +277,7 @@ def hide(question: Question) -> Question:
     """Staff take a question (and its answers) off the pages and out of search."""
     with transaction.atomic():
         Question.objects.filter(pk=question.pk).update(status=Question.Status.HIDDEN)
+        page_cache.bump()  # a queryset update sends no post_save: hidden means hidden now
         question.refresh_from_db()
         search.index_object(question)  # not searchable any more: its document goes
     return question
@@ -285,6 +286,7 @@ def hide(question: Question) -> Question:
 def restore(question: Question) -> Question:
     with transaction.atomic():
         Question.objects.filter(pk=question.pk).update(status=Question.Status.PUBLISHED)
+        page_cache.bump()
         question.refresh_from_db()
         search.index_object(question)
     return question

@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy import outbox
+from academy import outbox, page_cache
 from academy.services import profile_language
 from courses import services as courses_services
 from courses.models import CoursePage
@@ -185,9 +185,11 @@ def publish(certificate: CourseCertificate) -> CourseCertificate:
 def revoke_all(holder, *, reason: str) -> int:
     """Revoke every valid course certificate of `holder` (their account closes): the registry
     answers "revoked" for the serials at once. Returns how many."""
-    return CourseCertificate.objects.filter(holder_id=holder.pk, status=Status.VALID).update(
+    revoked = CourseCertificate.objects.filter(holder_id=holder.pk, status=Status.VALID).update(
         status=Status.REVOKED, revoked_at=timezone.now(), revoked_reason=reason
     )
+    page_cache.bump()  # the verify pages say "revoked" at once, not after a stored page expires
+    return revoked
 
 
 # --- Reading -------------------------------------------------------------------------------------

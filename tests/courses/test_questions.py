@@ -314,6 +314,21 @@ def test_staff_hide_and_delete_take_questions_off_the_page_and_out_of_search(
     assert not Answer.objects.exists()
 
 
+def test_a_hidden_question_leaves_the_page_anonymous_visitors_share_at_once(
+    client, learner, lesson
+):
+    question = ask(learner, lesson, title="这条问题会被隐藏吗？", body="还没有人回答这条问题。")
+    client.get(en(lesson))  # the first render makes the site's settings row: a content change
+    client.get(en(lesson))
+    stored = client.get(en(lesson))
+    assert stored.headers.get("X-Page-Cache") == "hit"
+    assert "这条问题会被隐藏吗？" in stored.content.decode()
+    questions_services.hide(question)  # unanswered: no search document changes with it
+    assert "这条问题会被隐藏吗？" not in client.get(en(lesson)).content.decode()
+    questions_services.restore(question)
+    assert "这条问题会被隐藏吗？" in client.get(en(lesson)).content.decode()
+
+
 def test_staff_hide_and_delete_in_the_admin(client, learner, lesson, lecturer, staff):
     question = ask(learner, lesson, title="会员积分如何设计？", body="我们的餐饮客户想做会员积分。")
     questions_services.answer(lecturer, question, "先定积分的获取和消耗规则。")
