@@ -116,8 +116,24 @@ class AcademyImagesAPIViewSet(CheckedQueryMixin, ImagesAPIViewSet):
     filter_backends = _with_checked_fields_filter(ImagesAPIViewSet.filter_backends)
 
 
+# Callables returning a queryset of document ids the public API must not list (a course's
+# materials: courses/materials.py registers them). The file itself is guarded by its serve view;
+# this keeps its title and existence out of the listing too.
+_withheld_documents: list = []
+
+
+def withhold_documents(source) -> None:
+    _withheld_documents.append(source)
+
+
 class AcademyDocumentsAPIViewSet(CheckedQueryMixin, DocumentsAPIViewSet):
     filter_backends = _with_checked_fields_filter(DocumentsAPIViewSet.filter_backends)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        for source in _withheld_documents:
+            queryset = queryset.exclude(pk__in=source())
+        return queryset
 
 
 api_router = WagtailAPIRouter("wagtailapi")

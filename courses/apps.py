@@ -7,10 +7,13 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and case studies")
 
     def ready(self):
-        from academy import search
+        from academy import api, search
 
         from . import receivers  # noqa: F401  (index pages get the review workflow)
+        from .materials import course_material_ids
         from .models import CaseStudyPage, CoursePage, LessonPage, Question
+
+        api.withhold_documents(course_material_ids)
 
         search.register(CoursePage, kind=_("Course"), fields=["summary", "outcomes", "body"])
         # Lessons are found by title, summary and what their video and audio say (the transcript,

@@ -26,6 +26,11 @@ def lessons_listing(document) -> list[LessonPage]:
     )
 
 
+def course_material_ids():
+    """Ids of every document on a lesson's attachment list (withheld from the public API)."""
+    return LessonAttachment.objects.values("document_id")
+
+
 def is_course_material(document) -> bool:
     return LessonAttachment.objects.filter(document_id=document.pk).exists()
 

@@ -85,6 +85,15 @@ def test_an_editor_of_the_lesson_and_a_superuser_download_it(handout):
         assert client.get(handout.url).status_code == 200
 
 
+def test_the_public_api_does_not_list_course_materials(client, handout, lessons):
+    brochure = document("服务商学院简介", "brochure.pdf")
+    listed = client.get("/api/v2/documents/").json()
+    titles = [item["title"] for item in listed["items"]]
+    assert titles == ["服务商学院简介"]
+    assert client.get(f"/api/v2/documents/{handout.pk}/").status_code == 404
+    assert client.get(f"/api/v2/documents/{brochure.pk}/").status_code == 200
+
+
 def test_a_document_on_no_lessons_list_stays_public(client, lessons):
     brochure = document("服务商学院简介", "brochure.pdf")
     assert client.get(brochure.url).status_code == 200
