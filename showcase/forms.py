@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.forms import OriginalWordsSelect
 from academy.localisation import LANG_TAGS, default_language, reads_original
@@ -26,7 +27,9 @@ def _any(label) -> list[tuple[str, str]]:
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY)
+    q = forms.CharField(
+        label=pgettext_lazy("site search", "Search"), required=False, max_length=MAX_QUERY
+    )
     industry = forms.ChoiceField(label=_("Industry"), required=False, widget=OriginalWordsSelect)
     city = forms.ChoiceField(label=_("City"), required=False, widget=OriginalWordsSelect)
     product = forms.ChoiceField(label=_("Product"), required=False)
