@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from academy.models import OutboxTask, User
-from certification.models import Certificate
+from certification.models import Certificate, CourseCertificate
 from certification.services import exams as exam_services
 from courses import services as courses_services
 from events import checkin
@@ -140,6 +140,7 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
             "certification.tasks.check_programmes",  # the passed exam
             "certification.tasks.check_programmes",  # the attendance
             "certification.tasks.check_programmes",  # the completed course
+            "certification.tasks.issue_course_certificate",  # the completed course's certificate
             "growth.tasks.send_invitation",
         ]
     )
@@ -150,7 +151,7 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
     broker_down()  # restores the configured broker
     out = StringIO()
     call_command("relay_outbox", "--all", stdout=out)
-    assert out.getvalue() == "sent 6, failed 0; 0 still unsent\n"
+    assert out.getvalue() == "sent 7, failed 0; 0 still unsent\n"
 
     wait_for(
         lambda: Certificate.objects.filter(pdf_sha256__gt="").count() == 3,
@@ -182,3 +183,5 @@ def test_broker_down_then_back_answers_at_once_and_delivers_everything_once(
     time.sleep(2)  # give a wrongly re-sent task the time to show up
     assert worker_mail() == expected
     assert Certificate.objects.count() == 3
+    # The completed course's own certificate (no e-mail of its own), issued once.
+    assert CourseCertificate.objects.filter(holder=learner).count() == 1
