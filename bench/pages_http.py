@@ -42,6 +42,7 @@ from signups import (  # noqa: E402  (bench/ is a folder of scripts, not a packa
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/academy_bench_pages"
 DEFAULT_CACHE = "redis://127.0.0.1:6379/13"
+STOCK_SETTINGS = "stock.settings.bench"
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,7 +67,14 @@ def make_stock_site(folder: Path) -> Path:
     subprocess.run(
         [str(Path(PYTHON).with_name("wagtail")), "start", "stock", str(folder)], check=True
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "stock.settings.production"}
+    # The template's production settings leave SECRET_KEY and ALLOWED_HOSTS to the deployer:
+    # without them every request is a fast 400, not a page.
+    (folder / "stock" / "settings" / "bench.py").write_text(
+        "from .production import *  # noqa: F403\n"
+        f"SECRET_KEY = {secrets.token_urlsafe(32)!r}\n"
+        'ALLOWED_HOSTS = ["127.0.0.1", "localhost"]\n'
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": STOCK_SETTINGS}
     env.pop("DATABASE_URL", None)
     manage = [PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=folder, env=env, check=True)
@@ -79,7 +87,7 @@ def make_stock_site(folder: Path) -> Path:
 def start_stock(folder: Path, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "stock.settings.production",
+        "DJANGO_SETTINGS_MODULE": STOCK_SETTINGS,
         "PYTHONPATH": str(folder),
     }
     env.pop("DATABASE_URL", None)
@@ -219,6 +227,8 @@ def main() -> int:
     env = server_environment(args)
     env["REDIS_URL"] = args.cache_url
     env["PAGE_CACHE_SECONDS"] = "0" if args.no_page_cache else env.get("PAGE_CACHE_SECONDS", "60")
+    # One client address asks for the same serial thousands of times: not what the limit is for.
+    env["VERIFY_LOOKUP_RATE_LIMIT"] = "1000000/m/ip"
     academy = stock = None
     with tempfile.TemporaryDirectory(prefix="stock-wagtail-") as folder:
         try:
@@ -237,6 +247,8 @@ def main() -> int:
             stock_url = f"http://127.0.0.1:{args.port + 1}/"
             warm(stock_url)
             anchor = load(stock_url, args)
+            if anchor.non_2xx:
+                sys.exit(f"the stock site answered {anchor.non_2xx} requests with an error")
             cache_state = "off" if args.no_page_cache else "on"
             print(
                 f"\n{args.connections} connections, {args.duration} s per page, {args.workers} sync"
