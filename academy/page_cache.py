@@ -32,7 +32,8 @@ import logging
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.utils.cache import cc_delim_re
 
@@ -62,11 +63,23 @@ def _version() -> int:
     return version
 
 
-def _bump_now() -> None:
+def _incr_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next reader starts one, nothing stored is older
         cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def _bump_now() -> None:
+    try:
+        if isinstance(caches["default"], DatabaseCache):
+            # The database cache queries inside the writer's transaction: a failure (its table
+            # not made yet, during the first `migrate`) must not abort that transaction on
+            # PostgreSQL, so it runs in a savepoint of its own.
+            with transaction.atomic():
+                _incr_version()
+        else:
+            _incr_version()
     except Exception:  # noqa: BLE001 – a cache outage must not fail the write that changed content
         logger.warning("page cache: could not bump the version", exc_info=True)
 

@@ -173,3 +173,22 @@ def test_turned_off_the_site_works_uncached(home_page, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert _state(Client().get("/")) is None
     assert _state(Client().get("/")) is None
+
+
+def test_a_database_cache_that_fails_does_not_break_the_writers_transaction(home_page, settings):
+    """Production without Redis uses the database cache, whose table the first `migrate` makes:
+    a bump before it exists must not abort the migration's transaction (PostgreSQL would refuse
+    every later statement in it)."""
+    from django.db import transaction
+
+    from academy.models import Industry
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+    with transaction.atomic():
+        Industry.objects.create(name="测试行业", slug="test-industry")  # bumps, and fails quietly
+        assert Industry.objects.filter(slug="test-industry").exists()  # the transaction lives
