@@ -226,13 +226,15 @@ def create_event_and_people(clients: int, seats: int) -> Setup:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
+    from wagtail.models import Site
 
     from academy.models import HomePage, User
     from events.models import EventIndexPage, EventPage
 
     if not HomePage.objects.exists():
         call_command("seed_demo", stdout=StringIO())
-    home = HomePage.objects.get()
+    # The default site's root (an English version of the home page is a HomePage too).
+    home = Site.objects.get(is_default_site=True).root_page.specific
     index = EventIndexPage.objects.first()
     if index is None:
         index = EventIndexPage(title="线下活动", slug="events")
