@@ -11,7 +11,7 @@ a 200 to a cookie-less GET that set no cookie, used no CSRF token (a form), cons
 message, was not marked no-store (never_cache), and varies on nothing but the language. So a page
 that shows a form or greets a person is never served to anyone else, whatever view made it.
 
-The key is the host, the path (which carries the language prefix, hence the script) and the
+The key is the scheme, the host, the path (which carries the language prefix, hence the script) and the
 query string, sorted, without tracking parameters (utm_*, WeChat's `from`…): filters and pages of
 results are separate entries, a share link's decorations are not.
 
@@ -125,7 +125,9 @@ def _ignored_parameter(name: str) -> bool:
 def cache_key(request, version: int) -> str:
     pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
     query = urlencode(sorted((k, v) for k, v in pairs if not _ignored_parameter(k)))
-    raw = "\n".join((request.get_host(), request.path, query))
+    # The scheme too: absolute links (share URLs, canonical) are written with it, and behind a
+    # proxy it comes from a header the client may send.
+    raw = "\n".join((request.scheme, request.get_host(), request.path, query))
     return f"page-cache:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

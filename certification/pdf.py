@@ -134,6 +134,18 @@ def _qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
 
 
+def _canvas(buffer, size, *, title: str, author: str, subject: str, serial: str):
+    """A page with the document information every certificate carries."""
+    c = canvas.Canvas(buffer, pagesize=size, initialFontName=FONT, pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setSubject(subject)
+    # The verifier reads the serial back from here (inside the signed revision).
+    c.setKeywords(f"serial:{serial}")
+    c.setCreator("Provider Academy")
+    return c
+
+
 def render(content: CertificateContent) -> bytes:
     """The unsigned certificate PDF."""
     register_font()
@@ -144,13 +156,14 @@ def render(content: CertificateContent) -> bytes:
         return to_script(text, script)
 
     buffer = BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT, pageCompression=1)
-    c.setTitle(zh(f"讲师认证证书 Lecturer Certificate {content.serial}"))
-    c.setAuthor(zh(content.issuer))
-    c.setSubject(f"{zh(content.programme_title)} · {content.holder_name}")
-    # The verifier reads the serial back from here (inside the signed revision).
-    c.setKeywords(f"serial:{content.serial}")
-    c.setCreator("Provider Academy")
+    c = _canvas(
+        buffer,
+        (width, height),
+        title=zh(f"讲师认证证书 Lecturer Certificate {content.serial}"),
+        author=zh(content.issuer),
+        subject=f"{zh(content.programme_title)} · {content.holder_name}",
+        serial=content.serial,
+    )
 
     c.setFillColor(PAPER)
     c.rect(0, 0, width, height, stroke=0, fill=1)
@@ -314,12 +327,14 @@ def render_course(content: CourseCertificateContent) -> bytes:
         return to_script(text, script)
 
     buffer = BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT, pageCompression=1)
-    c.setTitle(zh(f"课程结业证书 Certificate of Completion {content.serial}"))
-    c.setAuthor(zh(content.issuer))
-    c.setSubject(f"{zh(content.course_title)} · {content.holder_name}")
-    c.setKeywords(f"serial:{content.serial}")
-    c.setCreator("Provider Academy")
+    c = _canvas(
+        buffer,
+        (width, height),
+        title=zh(f"课程结业证书 Certificate of Completion {content.serial}"),
+        author=zh(content.issuer),
+        subject=f"{zh(content.course_title)} · {content.holder_name}",
+        serial=content.serial,
+    )
 
     c.setFillColor(PAPER)
     c.rect(0, 0, width, height, stroke=0, fill=1)
