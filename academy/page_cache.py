@@ -8,11 +8,12 @@ rest of the stack produced, after the script conversion and every header but the
 
 What may be stored (`_storable`) is decided on the finished response, never by a list of views:
 a 200 to a cookie-less GET that set no cookie, used no CSRF token (a form), consumed or added no
-message, was not marked no-store (never_cache), and varies on nothing but the language. So a page
+message, was not marked no-store (never_cache) unless its view says the page cache may keep it
+anyway (`@shared`), and varies on nothing but the language. So a page
 that shows a form or greets a person is never served to anyone else, whatever view made it.
 
-The key is the scheme, the host, the path (which carries the language prefix, hence the script) and the
-query string, sorted, without tracking parameters (utm_*, WeChat's `from`…): filters and pages of
+The key is the scheme, the host, the path (which carries the language prefix, hence the script), the
+Accept header and the query string, sorted, without tracking parameters (utm_*, WeChat's `from`…): filters and pages of
 results are separate entries, a share link's decorations are not.
 
 Freshness. Every key carries a version number; any write to a model that pages may show bumps it
@@ -31,6 +32,8 @@ import hashlib
 import logging
 from urllib.parse import parse_qsl, urlencode
 
+from functools import wraps
+
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
@@ -41,8 +44,9 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
 HIT_HEADER = "X-Page-Cache"
-# Vary values the key already accounts for (language is in the path; nobody is signed in).
-_HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
+# Vary values the key already accounts for (language is in the path, Accept is in the key;
+# nobody is signed in).
+_HARMLESS_VARY = {"cookie", "accept", "accept-language", "accept-encoding"}
 # Larger answers (a big export, a PDF) are cheap to stream and would crowd pages out of Redis.
 MAX_BYTES = 512 * 1024
 
@@ -127,7 +131,10 @@ def cache_key(request, version: int) -> str:
     query = urlencode(sorted((k, v) for k, v in pairs if not _ignored_parameter(k)))
     # The scheme too: absolute links (share URLs, canonical) are written with it, and behind a
     # proxy it comes from a header the client may send.
-    raw = "\n".join((request.scheme, request.get_host(), request.path, query))
+    # Accept too: the API answers JSON or its browsable HTML by it. A browser sends one Accept per
+    # kind of request, so this splits entries by browser family at most.
+    accept = request.META.get("HTTP_ACCEPT", "")
+    raw = "\n".join((request.scheme, request.get_host(), request.path, query, accept))
     return f"page-cache:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -152,7 +159,27 @@ def _varies_only_on_harmless(response) -> bool:
     return values <= _HARMLESS_VARY
 
 
+def shared(view):
+    """Let the page cache keep this view's answers although they tell browsers and proxies not to.
+
+    For public pages whose truth can change — a certificate's status on /verify/ — `never_cache`
+    stops copies nobody can invalidate; this cache is invalidated by the write that changes them
+    (a revocation bumps the version), so it may keep them. Time-driven changes (an expiry passing)
+    show within PAGE_CACHE_SECONDS.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cache_shared = True
+        return response
+
+    return wrapped
+
+
 def _forbidden_to_store(response) -> bool:
+    if getattr(response, "page_cache_shared", False):
+        return False
     # "private" keeps shared proxies from storing what a signed-in reader may see differently
     # (site search, say); this cache stores only what a cookie-less visitor got, which every such
     # visitor gets alike. no-store and no-cache (never_cache) are obeyed.

@@ -4,6 +4,7 @@ records, the company, the lecturer profile and the e-mails sent."""
 from __future__ import annotations
 
 import secrets
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -75,17 +76,26 @@ class Profile(personal_data.Section):
         log("user row anonymised", 1)
 
 
+DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
+
+
 def _end_sessions(user) -> int:
-    """Delete the person's database sessions (a cache session dies anyway: the unusable password
-    changes the session hash Django checks on every request)."""
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    """Delete the person's database sessions, and their cached copies (a session only in a cache
+    dies anyway: the unusable password changes the session hash Django checks on every request)."""
+    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
         return 0
     mine = [
         s.session_key
         for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
         if s.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
-    return Session.objects.filter(session_key__in=mine).delete()[0]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in mine:
+        store(key).delete()  # cached_db: the cache entry and the row
+    return len(mine)
 
 
 @personal_data.register

@@ -13,6 +13,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -156,25 +158,23 @@ def register_by_slug(request, slug: str):
     served by Wagtail as any other page route would be.
     """
     events = list(
-        originals(EventPage.objects.live()).filter(
-            slug=slug, url_path__endswith=f"/events/{slug}/"
-        )[:2]
+        originals(EventPage.objects.live())
+        .filter(slug=slug, url_path__endswith=f"/events/{slug}/")
+        .annotate(restricted=Exists(_restrictions_above(OuterRef("path"))))[:2]
     )
-    if len(events) != 1 or _restricted(events[0]):
+    if len(events) != 1 or events[0].restricted:
         from wagtail.views import serve
 
         return serve(request, f"events/{slug}/register/")
     return register(request, events[0])
 
 
-def _restricted(page) -> bool:
-    """Whether a view restriction applies to the page or an ancestor (one query)."""
+def _restrictions_above(path):
+    """View restrictions on the page at `path` or an ancestor: those whose page's path is a prefix
+    of it (treebeard's materialised path), asked in the same query as the event."""
     from wagtail.models import PageViewRestriction
 
-    steps = range(page.steplen, len(page.path) + 1, page.steplen)
-    return PageViewRestriction.objects.filter(
-        page__path__in=[page.path[:n] for n in steps]
-    ).exists()
+    return PageViewRestriction.objects.filter(page__path=Substr(path, 1, Length("page__path")))
 
 
 def _own_registration(request, pk: int) -> Registration:

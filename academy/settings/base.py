@@ -169,6 +169,10 @@ if REDIS_URL:
             "KEY_PREFIX": "academy",
         }
     }
+    # A signed-in request reads its session from Redis, not PostgreSQL; the database keeps the
+    # copy of record. Only with a cache every worker shares: with one per process, a session ended
+    # in one worker would live on in another's cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,15 +172,24 @@ def _register(
     user: User, event: EventPage, answers: Answers, language: str
 ) -> tuple[Registration, bool]:
     event = lock_event(event.pk)
-    existing = Registration.objects.filter(
-        event_id=event.pk, user_id=user.pk, status__in=Registration.ACTIVE
-    ).first()
-    if existing is not None:
-        return existing, False
     now = timezone.now()
+    # The lock is held until commit, so the common path reads the event's registrations once:
+    # whether this person already signed up, the seats held, and whether any offer has lapsed or
+    # anyone waits for a free seat (only then the longer paths below run).
+    seen = Registration.objects.filter(event_id=event.pk).aggregate(
+        mine=Max("pk", filter=Q(user_id=user.pk, status__in=Registration.ACTIVE)),
+        held=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
+        lapsed=Count("pk", filter=Q(status=Status.OFFERED, offer_expires_at__lte=now)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    if seen["mine"] is not None:
+        return Registration.objects.get(pk=seen["mine"]), False
     _check_signup_allowed(user, event, now)
-    expire_offers(event, now)
-    _promoted, held = fill_free_seats(event, now)
+    held = seen["held"]
+    if seen["lapsed"]:
+        expire_offers(event, now)
+    if seen["lapsed"] or (seen["waiting"] and held < event.capacity):
+        _promoted, held = fill_free_seats(event, now)
     confirmed = held < event.capacity
     registration = Registration.objects.create(
         event=event,
