@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from urllib.parse import parse_qsl, urlencode
-
 from functools import wraps
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
