@@ -12,7 +12,7 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from academy import localisation
-from academy.demo_english import translate_page
+from academy.demo import translate_page
 from academy.models import FooterText, HomePage, StandardPage
 from tests.factories import publish_article
 

@@ -6,7 +6,7 @@ from wagtail import blocks
 from wagtail.models import Locale
 
 from academy import search
-from academy.demo_english import translate_page
+from academy.demo import translate_page
 from courses.blocks import CaseSectionBlock, LessonBodyBlock, MetricBlock
 from events.blocks import AgendaItemBlock
 from tests.factories import publish_article

@@ -142,7 +142,7 @@ def test_a_second_provider_member_can_enrol_too(course):
 def test_a_lesson_title_names_its_course_only_in_the_same_language(client, course, lessons):
     from wagtail.models import Locale
 
-    from academy.demo_english import translate_page
+    from academy.demo import translate_page
 
     # <title> holds one language (its lang): an English lesson title drops the Chinese course's.
     html = client.get(en(lessons[0])).content.decode()

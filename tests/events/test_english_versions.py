@@ -4,7 +4,7 @@ sessions taught, one entry in the calendar feed (academy/localisation.py, issue 
 import pytest
 from wagtail.models import Locale
 
-from academy.demo_english import translate_page
+from academy.demo import translate_page
 from events import selectors, services
 from tests.events.factories import lecturer_profile, make_event
 
