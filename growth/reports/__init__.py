@@ -8,18 +8,21 @@ and draws the charts (academy/charts.py). Every report runs a fixed number of qu
 the volume (tests/growth/test_reports.py pins them); none needs a summary table at 10,000 users
 (see bench/reports.py for the figures).
 
-One module per report, and the plumbing they share in base.py (permission, filters, charts,
-exports). To add a report: a module with an `AcademyReport` subclass (its `url_name`, `columns`,
-`get_queryset`, and `charts`/`extra_tables` if it draws or lists more), then add it to `REPORTS`
-below and one more menu hook in growth/wagtail_hooks.py; its URLs and menu item follow.
+One module per report. What every staff report shares (filters, charts, exports, URLs, menu item)
+is academy/reports.py; base.py adds growth's permission, the growth-stage filter and the filters
+through a company. To add a report: a module with a `GrowthReport` subclass (its `url_name`,
+`columns`, `get_queryset`, and `charts`/`extra_tables` if it draws or lists more), then add it to
+`REPORTS` below; its URLs and menu item follow.
 """
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import path
 from wagtail.admin.menu import MenuItem
 
-from .base import PERMISSION, AcademyReport, ReportFilterSet, may_view_reports
+from academy.reports import ReportMenuItem, urlpatterns_for
+
+from .base import PERMISSION, GrowthReport, GrowthReportFilterSet, may_view_reports
 from .certification import CertificationReport
 from .events import EventsReport
 from .exams import ExamsReport
@@ -29,13 +32,13 @@ from .providers import ProvidersReport
 __all__ = [
     "PERMISSION",
     "REPORTS",
-    "AcademyReport",
+    "GrowthReport",
     "CertificationReport",
     "EventsReport",
     "ExamsReport",
     "LearningReport",
     "ProvidersReport",
-    "ReportFilterSet",
+    "GrowthReportFilterSet",
     "may_view_reports",
     "menu_items",
     "urlpatterns",
@@ -45,14 +48,7 @@ REPORTS = [LearningReport, ExamsReport, EventsReport, CertificationReport, Provi
 
 
 def urlpatterns():
-    patterns = []
-    for report in REPORTS:
-        view = report.as_view()
-        results = report.as_view(results_only=True)
-        patterns += [
-            path(f"{report.url_name}/", view, name=report.url_name),
-            path(f"{report.url_name}/results/", results, name=f"{report.url_name}_results"),
-        ]
+    patterns = [pattern for report in REPORTS for pattern in urlpatterns_for(report)]
     # The exams report's second table, as a file of its own (same view, same filters).
     for spreadsheet_format in ExamsReport.HARDEST_FORMATS:
         patterns.append(
@@ -65,19 +61,5 @@ def urlpatterns():
     return patterns
 
 
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_view_reports(request.user)
-
-
 def menu_items() -> list[MenuItem]:
-    return [
-        ReportMenuItem(
-            report.page_title,
-            reverse(f"growth_reports:{report.url_name}"),
-            name=f"academy-{report.url_name}-report",
-            icon_name=report.header_icon,
-            order=900 + n,
-        )
-        for n, report in enumerate(REPORTS)
-    ]
+    return [ReportMenuItem(report, order=900 + n) for n, report in enumerate(REPORTS)]

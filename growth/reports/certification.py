@@ -14,10 +14,10 @@ from wagtail.admin.ui.tables import Column
 from academy.charts import Bar, bar_chart
 from certification.models import Certificate
 
-from .base import AcademyReport
+from .base import GrowthReport
 
 
-class CertificationReport(AcademyReport):
+class CertificationReport(GrowthReport):
     page_title = _("Certification report")
     header_icon = "success"
     url_name = "certification"

@@ -14,10 +14,10 @@ from academy.exports import percent
 from academy.localisation import originals
 from events.models import EventKind, EventPage, Registration, SessionRating
 
-from .base import AcademyReport
+from .base import GrowthReport
 
 
-class EventsReport(AcademyReport):
+class EventsReport(GrowthReport):
     page_title = _("Events report")
     header_icon = "date"
     url_name = "events"

@@ -19,7 +19,7 @@ from academy.charts import Bar, bar_chart
 from certification.models import Attempt, Exam
 from certification.services.exam_statistics import ItemStats, item_statistics
 
-from .base import AcademyReport
+from .base import GrowthReport
 
 SCORE_BINS = [(0, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 101)]
 
@@ -32,7 +32,7 @@ HARDEST_LIMIT = 10
 HARDEST_MIN_RESPONSES = 5
 
 
-class ExamsReport(AcademyReport):
+class ExamsReport(GrowthReport):
     """Per exam: graded attempts, pass rate, average and the score distribution; then the
     hardest questions across those attempts, from their responses (the per-attempt snapshots).
     """

@@ -25,10 +25,10 @@ from academy.exports import percent
 from academy.localisation import originals
 from courses.models import CoursePage, Enrollment
 
-from .base import AcademyReport
+from .base import GrowthReport
 
 
-class LearningReport(AcademyReport):
+class LearningReport(GrowthReport):
     page_title = _("Learning report")
     header_icon = "doc-full"
     url_name = "learning"

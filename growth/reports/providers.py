@@ -15,10 +15,10 @@ from academy.charts import Bar, bar_chart
 from academy.models import GrowthStage, Provider
 
 from ..models import Diagnosis
-from .base import AcademyReport
+from .base import GrowthReport
 
 
-class ProvidersReport(AcademyReport):
+class ProvidersReport(GrowthReport):
     """Providers by industry (the platform's five largest first, by their sort order), city and
     stage, and how stages moved between consecutive diagnoses."""
 
