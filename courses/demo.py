@@ -1,22 +1,29 @@
-"""Demo courses, learning paths and case studies for `seed_demo`.
+"""Demo courses, learning paths, case studies and lesson media for `seed_demo`.
 
-`seed(home_page, stdout)` is idempotent: pages are looked up by slug, paths by slug, industries
-by slug, and only what is missing is created, so content staff edited is left alone. Texts live
-in demo_courses.py and demo_cases.py.
+The content is data in demo/courses/ (courses.yaml, cases.yaml, media.yaml; questions.yaml is
+demo_questions.py's). This module keeps what the data cannot say: pages, paths and industries are
+looked up by their slugs and only what is missing is created, so a second run changes nothing and
+content staff edited is left alone; StreamField bodies are turned into Wagtail's raw form; a
+knowledge-check question is "multiple" when more than one option is right; the case pictures,
+the lesson spreadsheet and the lesson media files are made here.
 """
 
 from __future__ import annotations
 
+import copy
 from io import BytesIO
+from pathlib import Path
+from typing import Any
 
+from django.core.files import File
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 
+from academy.demo_data import load
 from academy.models import Industry, LecturerProfile, Provider, User
 
-from . import demo_video, services
-from .demo_cases import CASES, SUB_INDUSTRIES
-from .demo_courses import COURSES, DEMO_PROGRESS, LEARNING_PATHS
+from . import services
+from .media_models import LessonMedia
 from .models import (
     CaseStudyGalleryImage,
     CaseStudyIndexPage,
@@ -33,26 +40,8 @@ from .models import (
 )
 from .moderation import ensure_review_workflow
 
-LECTURER_EMAIL = "lecturer@example.com"
-CATALOGUE = {
-    "title": "学院课程",
-    "slug": "courses",
-    "intro": "按成长阶段编排的课程：从入驻后的第一个项目，到支付、客户运营与新市场拓展。"
-    "课程免费，报名后即可开始学习并记录进度。",
-}
-CASE_LISTING = {
-    "title": "标杆案例",
-    "slug": "cases",
-    "intro": "同行为商家做过的真实项目：遇到了什么问题、怎么解决、带来了哪些可量化的结果。",
-}
-# Colours of the generated case illustrations, by top-level industry (no stock photos here).
-PALETTES = {
-    "self-operated": ((7, 163, 90), (4, 92, 57)),
-    "catering": ((242, 169, 59), (180, 94, 5)),
-    "local-services": ((60, 123, 224), (26, 70, 143)),
-    "business-services": ((138, 99, 216), (77, 47, 150)),
-    "tools": ((20, 160, 170), (8, 90, 100)),
-}
+# The files media.yaml names, made once by demo_media/make_demo_media.py (see its README).
+MEDIA_FOLDER = Path(__file__).resolve().parent / "demo_media"
 
 
 class _Quiet:
@@ -60,20 +49,109 @@ class _Quiet:
         pass
 
 
+# Reading the data --------------------------------------------------------------------------------
+
+
+def stream(blocks: list[dict]) -> list[dict]:
+    """Wagtail's raw StreamField form ({"type", "value"}) of blocks the YAML writes {type: value}."""
+    raw = []
+    for block in blocks:
+        # A copy: Wagtail writes block ids into what it is given, and the parsed YAML is shared.
+        [(kind, value)] = copy.deepcopy(block).items()
+        if kind == "knowledge_check":
+            value = {**value, "questions": [_question(q) for q in value["questions"]]}
+        raw.append({"type": kind, "value": value})
+    return raw
+
+
+def _question(spec: dict) -> dict:
+    return {
+        "prompt": spec["prompt"],
+        # More than one right option: the page shows checkboxes instead of radio buttons.
+        "multiple": sum(bool(option["correct"]) for option in spec["options"]) > 1,
+        "options": [{"text": o["text"], "correct": bool(o["correct"])} for o in spec["options"]],
+        "explanation": spec.get("explanation", ""),
+    }
+
+
+def courses() -> list[dict]:
+    """The demo courses of courses.yaml, in order, each lesson's body in raw StreamField form.
+
+    The right answers of the knowledge checks are the options marked correct (tests read them).
+    """
+    return [
+        {
+            **spec,
+            "prerequisites": spec.get("prerequisites", []),
+            "lessons": [_lesson(lesson) for lesson in spec["lessons"]],
+        }
+        for spec in load("courses/courses.yaml")["courses"]
+    ]
+
+
+def course(slug: str) -> dict:
+    """One demo course of courses(), by slug."""
+    return next(spec for spec in courses() if spec["slug"] == slug)
+
+
+def _lesson(spec: dict) -> dict:
+    return {**spec, "optional": spec.get("optional", False), "body": stream(spec["body"])}
+
+
+def demo_member() -> dict:
+    """Who the demo member is and what they have learnt (courses.yaml's demo_member)."""
+    return load("courses/courses.yaml")["demo_member"]
+
+
+def lesson_materials() -> list[dict]:
+    return load("courses/courses.yaml")["lesson_materials"]
+
+
+def cases() -> list[dict]:
+    """The demo case studies of cases.yaml, their sections and metrics in raw StreamField form."""
+    return [_case_fields(spec) for spec in load("courses/cases.yaml")["cases"]]
+
+
+def _case_fields(spec: dict) -> dict:
+    return {
+        **spec,
+        "provider": spec.get("provider"),
+        "metrics": [
+            {
+                "type": "metric",
+                "value": {key: str(metric[key]) for key in ("label", "value", "unit")},
+            }
+            for metric in spec["metrics"]
+        ],
+        **{name: _section(spec[name]) for name in ("challenge", "solution", "results")},
+    }
+
+
+def _section(value: str | list[dict]) -> list[dict]:
+    # A section of one paragraph block may be written as its text alone.
+    return stream([{"text": value}] if isinstance(value, str) else value)
+
+
+# Seeding -----------------------------------------------------------------------------------------
+
+
 def seed(home_page, stdout=None) -> None:
     """Create the demo catalogue, courses, paths, cases and the demo member's progress."""
     out = stdout or _Quiet()
+    data = load("courses/courses.yaml")
     products = {p.slug: p for p in Product.objects.all()}
-    catalogue = _index(home_page, CourseIndexPage, CATALOGUE, out)
-    courses = {spec["slug"]: _course(catalogue, spec, products, out) for spec in COURSES}
-    _learning_paths(courses, out)
-    demo_video.seed(out)
-    _demo_progress(courses, out)
-    _demo_completion(courses, out)
-    _demo_attachment(out)
-    listing = _index(home_page, CaseStudyIndexPage, CASE_LISTING, out)
-    industries = _sub_industries()
-    for spec in CASES:
+    catalogue = _index(home_page, CourseIndexPage, data["catalogue"], out)
+    pages = {spec["slug"]: _course(catalogue, spec, products, out) for spec in courses()}
+    _learning_paths(data["learning_paths"], pages, out)
+    _media_lessons(out)
+    _demo_progress(pages, out)
+    _demo_completion(pages, out)
+    for material in lesson_materials():
+        _lesson_material(material, out)
+    cases_data = load("courses/cases.yaml")
+    listing = _index(home_page, CaseStudyIndexPage, cases_data["listing"], out)
+    industries = _sub_industries(cases_data["sub_industries"])
+    for spec in cases():
         _case(listing, spec, industries, products, out)
     for page in (catalogue, listing):
         ensure_review_workflow(page)
@@ -82,7 +160,7 @@ def seed(home_page, stdout=None) -> None:
 def _index(home_page, model, spec: dict, out):
     page = model.objects.filter(slug=spec["slug"]).first()
     if page is None:
-        page = model(**spec)
+        page = model(title=spec["title"], slug=spec["slug"], intro=spec["intro"])
         home_page.add_child(instance=page)
         page.save_revision().publish()
         out.write(f"Created {model._meta.verbose_name} {page.title}.\n")
@@ -105,9 +183,10 @@ def _course(catalogue: CourseIndexPage, spec: dict, products: dict, out) -> Cour
         language=spec["language"],
         duration_minutes=spec["duration"],
     )
-    lecturer = LecturerProfile.objects.filter(user__email=LECTURER_EMAIL).first()
+    lecturer = LecturerProfile.objects.filter(user__email=spec.get("lecturer")).first()
     if lecturer is not None:
         course.lecturer_links = [CourseLecturer(lecturer=lecturer)]
+    # Prerequisites are courses listed before this one (created already, or found by slug).
     course.prerequisite_links = [
         CoursePrerequisite(required_course=required, sort_order=i)
         for i, required in enumerate(CoursePage.objects.filter(slug__in=spec["prerequisites"]))
@@ -115,22 +194,27 @@ def _course(catalogue: CourseIndexPage, spec: dict, products: dict, out) -> Cour
     catalogue.add_child(instance=course)
     course.save_revision().publish()
     for lesson_spec in spec["lessons"]:
-        lesson = LessonPage(
-            title=lesson_spec["title"],
-            slug=lesson_spec["slug"],
-            intro=lesson_spec["intro"],
-            duration_minutes=lesson_spec["duration"],
-            optional=lesson_spec.get("optional", False),
-            body=lesson_spec["body"],
-        )
-        course.add_child(instance=lesson)
-        lesson.save_revision().publish()
+        _add_lesson(course, lesson_spec, lesson_spec["body"])
     out.write(f"Created course {course.title} with {len(spec['lessons'])} lessons.\n")
     return course
 
 
-def _learning_paths(courses: dict[str, CoursePage], out) -> None:
-    for spec in LEARNING_PATHS:
+def _add_lesson(course: CoursePage, spec: dict, body: list[dict]) -> LessonPage:
+    lesson = LessonPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        intro=spec["intro"],
+        duration_minutes=spec["duration"],
+        optional=spec["optional"],
+        body=body,
+    )
+    course.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return lesson
+
+
+def _learning_paths(specs: list[dict], courses: dict[str, CoursePage], out) -> None:
+    for spec in specs:
         if LearningPath.objects.filter(slug=spec["slug"]).exists():
             continue
         path = LearningPath.objects.create(
@@ -145,39 +229,58 @@ def _learning_paths(courses: dict[str, CoursePage], out) -> None:
         out.write(f"Created learning path {path.title}.\n")
 
 
+def _media_lessons(out) -> None:
+    """The video and audio lessons of media.yaml, added to their courses when missing.
+
+    Media are found by title, lessons by slug; the media task reads duration, poster and
+    captions after the commit, as for an editor's upload.
+    """
+    data = load("courses/media.yaml")
+    media = {spec["file"]: _media(spec, out) for spec in data["media"]}
+    for spec in data["lessons"]:
+        course = CoursePage.objects.filter(slug=spec["course"]).first()
+        if course is None or LessonPage.objects.filter(slug=spec["slug"]).exists():
+            continue
+        body = stream(spec["body"])
+        kinds = []
+        for block in body:
+            if block["type"] == "media":  # the YAML names the file; the block holds its id
+                item = media[block["value"]["file"]]
+                block["value"] = {"media": item.pk, "caption": block["value"]["caption"]}
+                kinds.append(item.type)
+        lesson = _add_lesson(course, _lesson(spec), body)
+        out.write(f"Created lesson {lesson.title} with its {' and '.join(kinds)}.\n")
+
+
+def _media(spec: dict, out) -> LessonMedia:
+    existing = LessonMedia.objects.filter(title=spec["title"]).first()
+    if existing is not None:
+        return existing
+    item = LessonMedia(title=spec["title"], type=spec["type"])
+    with open(MEDIA_FOLDER / spec["file"], "rb") as handle:
+        item.file.save(spec["file"], File(handle), save=False)
+    for language, name in spec["captions"].items():
+        with open(MEDIA_FOLDER / name, "rb") as handle:
+            item.caption_file(language).save(name, File(handle), save=False)
+    item.save()
+    out.write(f"Created demo {spec['type']} {item.title}.\n")
+    return item
+
+
 def _demo_progress(courses: dict[str, CoursePage], out) -> None:
-    user = User.objects.filter(email=DEMO_PROGRESS["email"]).first()
-    course = courses[DEMO_PROGRESS["course"]]
+    member = demo_member()
+    progress = member["in_progress"]
+    user = User.objects.filter(email=member["email"]).first()
+    course = courses[progress["course"]]
     if user is None or Enrollment.objects.filter(user=user).exists():
         return
     enrollment, _ = services.enrol(user, course)
     lessons = {lesson.slug: lesson for lesson in LessonPage.objects.child_of(course)}
-    for slug in DEMO_PROGRESS["completed"]:
+    for slug in progress["completed"]:
         services.mark_lesson_complete(user, lessons[slug])
     enrollment.refresh_from_db()
-    services.record_visit(enrollment, lessons[DEMO_PROGRESS["last_lesson"]])
+    services.record_visit(enrollment, lessons[progress["last_lesson"]])
     out.write(f"Enrolled {user.email} in {course.title} with some progress.\n")
-
-
-# The demo member also finished one course (its certificate is issued by certification's demo);
-# not the payments course, which the browser test enrols in and completes.
-DEMO_COMPLETED_COURSE = "restaurant-qr-ordering"
-# One lesson material: a spreadsheet only the course's learners may download.
-DEMO_ATTACHMENT = {
-    "lesson": "sub-merchant-application",
-    "title": "特约商户进件材料清单",
-    "filename": "sub-merchant-checklist.xlsx",
-    "description": "进件前逐项核对：主体资料、结算账户、经营场景与费率",
-    "rows": [
-        ("类别", "材料", "要求", "常见驳回原因"),
-        ("主体资料", "营业执照", "清晰彩色扫描件，在有效期内", "照片反光、经营范围与类目不符"),
-        ("主体资料", "法人身份证", "正反面，与执照法人一致", "证件过期"),
-        ("结算账户", "对公账户或法人个人账户", "开户名与主体一致", "开户支行信息不全"),
-        ("经营场景", "门店门头与店内照片", "能看清招牌和经营内容", "门头与执照名称不一致"),
-        ("经营场景", "小程序截图", "商品、价格与下单页面", "页面未上线或无商品"),
-        ("费率", "行业费率确认", "按类目对应的标准费率", "类目选错导致费率不符"),
-    ],
-}
 
 
 def _right_answers(check) -> dict[int, frozenset[int]]:
@@ -189,8 +292,9 @@ def _right_answers(check) -> dict[int, frozenset[int]]:
 
 def _demo_completion(courses: dict[str, CoursePage], out) -> None:
     """The demo member finishes one course the way a learner does (each lesson, its check)."""
-    user = User.objects.filter(email=DEMO_PROGRESS["email"]).first()
-    course = courses[DEMO_COMPLETED_COURSE]
+    member = demo_member()
+    user = User.objects.filter(email=member["email"]).first()
+    course = courses[member["completed_course"]]
     if user is None or Enrollment.objects.filter(user=user, course=course).exists():
         return
     services.enrol(user, course)
@@ -203,43 +307,42 @@ def _demo_completion(courses: dict[str, CoursePage], out) -> None:
     out.write(f"{user.email} completed {course.title}.\n")
 
 
-def _demo_attachment(out) -> None:
+def _lesson_material(spec: dict, out) -> None:
+    """A spreadsheet only the lesson's learners may download, once per lesson."""
     from django.core.files.base import ContentFile
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     from wagtail.documents import get_document_model
 
     from .models import LessonAttachment
 
-    lesson = LessonPage.objects.filter(slug=DEMO_ATTACHMENT["lesson"]).first()
+    lesson = LessonPage.objects.filter(slug=spec["lesson"]).first()
     if lesson is None or lesson.attachments.exists():
         return
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "进件材料"
-    for row in DEMO_ATTACHMENT["rows"]:
+    sheet.title = spec["sheet"]
+    for row in spec["rows"]:
         sheet.append(row)
-    for column, width in zip("ABCD", (12, 24, 30, 30), strict=True):
-        sheet.column_dimensions[column].width = width
+    for column, width in enumerate(spec["column_widths"], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     buffer = BytesIO()
     workbook.save(buffer)
     document = get_document_model()(
-        title=DEMO_ATTACHMENT["title"],
-        file=ContentFile(buffer.getvalue(), name=DEMO_ATTACHMENT["filename"]),
+        title=spec["title"], file=ContentFile(buffer.getvalue(), name=spec["filename"])
     )
     document._set_document_file_metadata()
     document.save()
-    LessonAttachment.objects.create(
-        page=lesson, document=document, description=DEMO_ATTACHMENT["description"]
-    )
+    LessonAttachment.objects.create(page=lesson, document=document, description=spec["description"])
     out.write(f"Attached {document.title} to the lesson {lesson.title}.\n")
 
 
-def _sub_industries() -> dict[str, Industry]:
+def _sub_industries(specs: list[dict]) -> dict[str, Industry]:
     industries = {industry.slug: industry for industry in Industry.objects.all()}
-    for name, slug, parent_slug in SUB_INDUSTRIES:
-        if slug not in industries and parent_slug in industries:
-            industries[slug] = Industry.objects.create(
-                name=name, slug=slug, parent=industries[parent_slug]
+    for spec in specs:
+        if spec["slug"] not in industries and spec["parent"] in industries:
+            industries[spec["slug"]] = Industry.objects.create(
+                name=spec["name"], slug=spec["slug"], parent=industries[spec["parent"]]
             )
     return industries
 
@@ -247,8 +350,9 @@ def _sub_industries() -> dict[str, Industry]:
 def add_case(
     listing: CaseStudyIndexPage, spec: dict, industries: dict, products: dict, out
 ) -> None:
-    """A demo case study from `spec` (the shape of demo_cases.CASES), unless its slug exists."""
-    _case(listing, spec, industries, products, out)
+    """A demo case study from `spec` (written like a case of demo/courses/cases.yaml), unless its
+    slug exists."""
+    _case(listing, _case_fields(spec), industries, products, out)
 
 
 def _case(listing: CaseStudyIndexPage, spec: dict, industries: dict, products: dict, out) -> None:
@@ -273,19 +377,22 @@ def _case(listing: CaseStudyIndexPage, spec: dict, industries: dict, products: d
         results=spec["results"],
     )
     case.products = [products[slug] for slug in spec["products"] if slug in products]
-    palette = PALETTES.get((industry.parent or industry).slug, PALETTES["self-operated"])
-    pictures = [_illustration(spec, n, palette) for n in (1, 2)]
-    case.cover_image = pictures[0]
+    pictures = load("courses/cases.yaml")["pictures"]
+    colours = pictures["colours"]
+    top = (industry.parent or industry).slug
+    palette = colours.get(top, colours[pictures["default_colours"]])
+    images = [_illustration(spec, n, palette) for n in (1, 2)]
+    case.cover_image = images[0]
     case.gallery_images = [
-        CaseStudyGalleryImage(image=picture, caption=caption)
-        for picture, caption in zip(pictures, ("上线后的小程序首页", "门店后台"), strict=True)
+        CaseStudyGalleryImage(image=image, caption=caption)
+        for image, caption in zip(images, pictures["gallery_captions"], strict=True)
     ]
     listing.add_child(instance=case)
     case.save_revision().publish()
     out.write(f"Created case study {case.title}.\n")
 
 
-def _illustration(spec: dict, variant: int, palette):
+def _illustration(spec: dict, variant: int, palette: dict[str, Any]):
     """A simple generated picture (a phone or a dashboard) for a case's cover and gallery."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
@@ -295,7 +402,7 @@ def _illustration(spec: dict, variant: int, palette):
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
         return existing
-    light, dark = palette
+    light, dark = tuple(palette["light"]), tuple(palette["dark"])
     width, height = 1200, 900
     picture = PILImage.new("RGB", (width, height), dark)
     draw = ImageDraw.Draw(picture)

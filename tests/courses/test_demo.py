@@ -4,7 +4,6 @@ from io import StringIO
 
 from academy.models import Industry, LecturerProfile
 from courses import demo
-from courses.demo_courses import COURSES, DEMO_PROGRESS
 from courses.models import (
     CaseStudyPage,
     CoursePage,
@@ -18,6 +17,8 @@ from tests.factories import MembershipFactory, UserFactory
 
 
 def test_seed_creates_the_demo_academy_once(home_page, client):
+    COURSES = demo.courses()
+    DEMO_PROGRESS = demo.demo_member()["in_progress"]
     member = MembershipFactory(user=UserFactory(email="member@example.com")).user
     LecturerProfile.objects.create(user=UserFactory(email="lecturer@example.com"))
     out = StringIO()
@@ -51,11 +52,13 @@ def test_seed_creates_the_demo_academy_once(home_page, client):
     done = LessonProgress.objects.filter(user=member, completed_at__isnull=False)
     assert done.filter(lesson__in=LessonPage.objects.child_of(enrollment.course)).count() == 2
     # The member also finished one course, each lesson and its check the learner's way.
-    finished = Enrollment.objects.get(user=member, course__slug=demo.DEMO_COMPLETED_COURSE)
+    finished = Enrollment.objects.get(
+        user=member, course__slug=demo.demo_member()["completed_course"]
+    )
     assert finished.completed_at is not None
     # One lesson material, attached once.
     [attachment] = LessonAttachment.objects.all()
-    assert attachment.page.slug == demo.DEMO_ATTACHMENT["lesson"]
+    assert attachment.page.slug == demo.lesson_materials()[0]["lesson"]
     assert attachment.document.file_size and attachment.document.file_extension == "xlsx"
     assert out.getvalue().count("Created course") == len(COURSES)
 

@@ -7,9 +7,11 @@ from playwright.sync_api import Page, expect
 from academy.localisation import originals
 from academy.models import HomePage
 from courses import demo
-from courses.demo_courses import PAYMENTS_ONBOARDING
 
 pytestmark = pytest.mark.e2e
+
+# The course the member completes here, its lessons and their answer keys as the demo has them.
+PAYMENTS_ONBOARDING = demo.course("wechat-pay-merchant-onboarding")
 
 MEMBER_EMAIL = "member@example.com"
 DEMO_PASSWORD = "Academy#2026"

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 from wagtail.models import Page
 
-from academy.localisation import originals
+from academy.localisation import default_language, originals
 from tests.i18n.purity import page_impurities
 
 PREFIX = {"zh-hans": "", "zh-hant": "/zh-hant", "en": "/en"}
@@ -32,12 +33,15 @@ def demo(django_db_setup, django_db_blocker):
         diagnosis = Diagnosis.objects.filter(
             state=Diagnosis.State.COMPLETED, provider__memberships__user__email="owner@example.com"
         ).first()
-        pages = [
-            page.url
-            # English versions are the same pages, reached under /en/ by the original's path.
-            for page in originals(Page.objects.live().filter(depth__gt=1)).specific()
-            if page.url and not page.get_view_restrictions().exists()
-        ]
+        # The originals' paths without a language prefix, whatever language an earlier test
+        # left active in this thread (page.url follows the active language).
+        with translation.override(default_language()):
+            pages = [
+                page.url
+                # English versions are the same pages, reached under /en/ by the original's path.
+                for page in originals(Page.objects.live().filter(depth__gt=1)).specific()
+                if page.url and not page.get_view_restrictions().exists()
+            ]
         yield {
             "users": users,
             "pages": pages,
