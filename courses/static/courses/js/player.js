@@ -69,6 +69,16 @@
     }
     if (media.readyState >= 1) applyStart();
     else media.addEventListener("loadedmetadata", applyStart, { once: true });
+    // A seek made as soon as the metadata is known can be lost by a browser still setting the
+    // media up; until the learner moves, the first "canplay" checks that the resume point held.
+    var learnerMoved = false;
+    media.addEventListener(
+      "canplay",
+      function () {
+        if (!learnerMoved && start > 1 && Math.abs(media.currentTime - start) > 1) applyStart();
+      },
+      { once: true }
+    );
 
     function showState() {
       var playing = !media.paused && !media.ended;
@@ -79,6 +89,7 @@
     }
 
     function togglePlay() {
+      learnerMoved = true;
       if (media.paused || media.ended) {
         var played = media.play();
         if (played && played.catch) played.catch(function () {});
@@ -87,10 +98,22 @@
       }
     }
 
-    function save(force) {
+    // One save in flight at a time: two at once may be handled in either order by the server,
+    // and an older position written last would be where the learner resumes. A save asked for
+    // meanwhile waits and then sends the position of that moment. `leaving` (the page is being
+    // hidden) sends at once: nothing after it would wait long enough.
+    var saving = false;
+    var saveAgain = false;
+
+    function save(force, leaving) {
       if (!saveUrl) return;
       var position = media.currentTime || 0;
       if (!force && Math.abs(position - lastSavedPosition) < 1) return;
+      if (saving && !leaving) {
+        saveAgain = true;
+        return;
+      }
+      saving = true;
       lastSavedAt = Date.now();
       lastSavedPosition = position;
       var body = new URLSearchParams();
@@ -112,7 +135,14 @@
             status.textContent = word("completed");
           }
         })
-        .catch(function () {});
+        .catch(function () {})
+        .then(function () {
+          saving = false;
+          if (saveAgain) {
+            saveAgain = false;
+            save(true);
+          }
+        });
     }
 
     function markLine() {
@@ -130,6 +160,7 @@
     toggle.addEventListener("click", togglePlay);
     root.querySelectorAll("[data-player-skip]").forEach(function (button) {
       button.addEventListener("click", function () {
+        learnerMoved = true;
         seek(media.currentTime + parseFloat(button.getAttribute("data-player-skip")));
       });
     });
@@ -145,6 +176,7 @@
     }
     media.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
+      learnerMoved = true;
       var key = event.key;
       if (key === " " || key === "k" || key === "K") togglePlay();
       else if (key === "ArrowLeft") seek(media.currentTime - 5);
@@ -169,11 +201,12 @@
       if (!media.paused && Date.now() - lastSavedAt >= SAVE_EVERY_MS) save(false);
     });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && !media.paused) save(true);
+      if (document.visibilityState === "hidden" && !media.paused) save(true, true);
     });
     lines.forEach(function (line) {
       line.addEventListener("click", function (event) {
         event.preventDefault();
+        learnerMoved = true;
         seek(parseFloat(line.getAttribute("data-cue-start")));
         markLine();
       });
