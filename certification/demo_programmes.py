@@ -42,16 +42,8 @@ def programmes() -> list[dict[str, Any]]:
 
 # The lecturer programme's slug, for the demos that show its certificates (showcase.demo).
 PROGRAMME_SLUG = programmes()[0]["slug"]
-# Columns of Programme in programmes.yaml; the rest are its requirements and holders.
-PROGRAMME_FIELDS = (
-    "title",
-    "title_en",
-    "level",
-    "validity_months",
-    "renewal_window_days",
-    "topics",
-    "description",
-)
+# Fields of a programme in programmes.yaml that are not columns of Programme.
+PROGRAMME_EXTRAS = ("requirements", "holders")
 
 
 class _Quiet:
@@ -115,7 +107,7 @@ def _programme(spec: dict[str, Any]) -> Programme:
     if programme is not None:
         return programme
     programme = Programme.objects.create(
-        slug=spec["slug"], **{key: spec[key] for key in PROGRAMME_FIELDS if key in spec}
+        **{key: value for key, value in spec.items() if key not in PROGRAMME_EXTRAS}
     )
     rows = [row for row in map(_requirement, spec["requirements"]) if row is not None]
     for order, row in enumerate(rows):
