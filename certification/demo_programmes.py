@@ -1,44 +1,49 @@
-"""Demo certification for `seed_demo`: the programme 認證講師 · 小程序電商 with real requirements,
-the demo lecturer holding a valid signed certificate, a lecturer whose certificate was revoked,
-one whose certificate expired, a Hong Kong lecturer who reads Traditional Chinese (her certificate
-prints 認證講師 · 小程序電商; the demo lecturer's, in Simplified, 认证讲师 · 小程序电商), and a
+"""Demo certification for `seed_demo`, from demo/certification/programmes.yaml: the programme
+認證講師 · 小程序電商 with its requirements, and its holders — the demo lecturer with a valid
+signed certificate earned through the requirements, a lecturer whose certificate was revoked,
+one whose certificate expired, a Hong Kong lecturer who reads Traditional Chinese, and a
 candidate part-way through.
 
-Idempotent: the programme is looked up by slug, people by e-mail, and certificates are only
+Idempotent: a programme is looked up by slug, people by e-mail, and certificates are only
 issued to someone who holds none for the programme. Demo certificates are not e-mailed.
 """
 
+from __future__ import annotations
+
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from academy import roles, services
+from academy.demo_data import load
 from academy.models import LecturerProfile, User
 from courses.models import CoursePage, Enrollment
 
+from . import demo_exams
 from .demo_exams import take_exam
 from .models import ApprovalApplication, Attempt, Certificate, Exam, Programme, Requirement
 from .serials import new_serial
 from .services import credential_status, issuing
 
-PROGRAMME_SLUG = "certified-lecturer-mini-program-ecommerce"
-EXAM_SLUG = "lecturer-written-exam-commerce"  # certification.demo_exams
-COURSE_SLUG = "mini-program-ecommerce-basics"
-LECTURER_EMAIL = "lecturer@example.com"
-OFFICER_EMAIL = "officer@example.com"
-PASSWORD = "Academy#2026"
+PROGRAMMES = "certification/programmes.yaml"
 
-PEOPLE = [
-    # email, name, city, what happens
-    ("lecturer.revoked@example.com", "王振宇", "广州", "revoked"),
-    ("lecturer.expired@example.com", "刘晓彤", "上海", "expired"),
-    ("candidate@example.com", "赵敏", "杭州", "candidate"),
-    # Reads the academy in Traditional Chinese (her profile language): her PDF is drawn in it.
-    ("lecturer.hk@example.com", "陳家欣", "香港", "traditional"),
-]
+
+def data() -> dict[str, Any]:
+    return load(PROGRAMMES)
+
+
+def programmes() -> list[dict[str, Any]]:
+    return data()["programmes"]
+
+
+# The lecturer programme's slug, for the demos that show its certificates (showcase.demo).
+PROGRAMME_SLUG = programmes()[0]["slug"]
+# Fields of a programme in programmes.yaml that are not columns of Programme.
+PROGRAMME_EXTRAS = ("requirements", "holders")
 
 
 class _Quiet:
@@ -46,11 +51,16 @@ class _Quiet:
         pass
 
 
-def _user(email: str, name: str, city: str) -> User:
+def _user(spec: dict[str, Any]) -> User:
+    email = spec["email"]
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, username=email.split("@")[0].replace(".", "_"), display_name=name)
-        user.set_password(PASSWORD)
+        user = User(
+            email=email,
+            username=email.split("@")[0].replace(".", "_"),
+            display_name=spec["name"],
+        )
+        user.set_password(data()["password"])
         user.save()
         from allauth.account.models import EmailAddress
 
@@ -58,41 +68,48 @@ def _user(email: str, name: str, city: str) -> User:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
     LecturerProfile.objects.get_or_create(
-        user=user, defaults={"city": city, "specialties": "小程序电商"}
+        user=user, defaults={"city": spec["city"], "specialties": data()["specialties"]}
     )
     return user
 
 
-def _programme() -> Programme:
-    programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
+def _exam(slug: str) -> Exam:
+    spec = demo_exams.exam_spec(slug)
+    # The exams demo runs first; alone, this makes the exam's record without its questions.
+    exam, _ = Exam.objects.get_or_create(
+        slug=slug, defaults={"title": spec["title"], "pass_mark": spec["pass_mark"]}
+    )
+    return exam
+
+
+def _named(spec: dict[str, Any], kind: str) -> str | None:
+    """The slug the programme's first requirement of `kind` ("course", "exam") names."""
+    return next((r[kind] for r in spec["requirements"] if r["kind"] == kind), None)
+
+
+def _requirement(spec: dict[str, Any]) -> Requirement | None:
+    """A Requirement row from its entry; None when the course it names is not in the demo."""
+    row = Requirement(group=spec["group"], kind=spec["kind"], count=spec.get("count", 1))
+    if spec["kind"] == Requirement.Kind.COURSE_COMPLETED:
+        row.course = CoursePage.objects.filter(slug=spec["course"]).first()
+        if row.course is None:
+            return None
+    if spec["kind"] == Requirement.Kind.EXAM_PASSED:
+        row.exam = _exam(spec["exam"])
+    for decimal in ("min_score", "min_rating"):
+        if decimal in spec:
+            setattr(row, decimal, Decimal(str(spec[decimal])))
+    return row
+
+
+def _programme(spec: dict[str, Any]) -> Programme:
+    programme = Programme.objects.filter(slug=spec["slug"]).first()
     if programme is not None:
         return programme
     programme = Programme.objects.create(
-        slug=PROGRAMME_SLUG,
-        title="認證講師 · 小程序電商",
-        title_en="Certified Lecturer · Mini-program E-commerce",
-        level=Programme.Level.CERTIFIED,
-        validity_months=24,
-        renewal_window_days=90,
-        topics="小程序电商, 微信支付",
-        description="面向服务商资深员工：完成小程序电商课程、通过认证笔试、参加或主讲线下课程、"
-        "学员评分达标并经认证官审核后，获得可在线验证的数字签名讲师证书，有效期 24 个月。",
+        **{key: value for key, value in spec.items() if key not in PROGRAMME_EXTRAS}
     )
-    exam, _ = Exam.objects.get_or_create(
-        slug=EXAM_SLUG, defaults={"title": "認證講師筆試 · 小程序電商", "pass_mark": 70}
-    )
-    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
-    rows = []
-    if course is not None:
-        rows.append(Requirement(group=1, kind=Requirement.Kind.COURSE_COMPLETED, course=course))
-    rows += [
-        Requirement(group=2, kind=Requirement.Kind.EXAM_PASSED, exam=exam, min_score=Decimal(70)),
-        # Either sat in on a session or taught one already.
-        Requirement(group=3, kind=Requirement.Kind.EVENTS_ATTENDED, count=2),
-        Requirement(group=3, kind=Requirement.Kind.SESSIONS_TAUGHT, count=1),
-        Requirement(group=4, kind=Requirement.Kind.RATING, min_rating=Decimal("4.2"), count=5),
-        Requirement(group=5, kind=Requirement.Kind.OFFICER_APPROVAL),
-    ]
+    rows = [row for row in map(_requirement, spec["requirements"]) if row is not None]
     for order, row in enumerate(rows):
         row.programme = programme
         row.sort_order = order
@@ -100,8 +117,8 @@ def _programme() -> Programme:
     return programme
 
 
-def _complete_course(user) -> None:
-    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
+def _complete_course(user, spec: dict[str, Any]) -> None:
+    course = CoursePage.objects.filter(slug=_named(spec, "course")).first()
     if course is None:
         return
     enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
@@ -110,29 +127,27 @@ def _complete_course(user) -> None:
         enrollment.save(update_fields=["completed_at"])
 
 
-def _pass_exam(user, score: str) -> None:
-    exam = Exam.objects.get(slug=EXAM_SLUG)
+def _pass_exam(user, spec: dict[str, Any], score) -> None:
+    exam = _exam(_named(spec, "exam"))
     if not Attempt.objects.filter(user=user, exam=exam, passed=True).exists():
         # A month ago, so the demo lecturer may sit the exam again today.
-        share = Decimal(score) / 100
+        share = Decimal(str(score)) / 100
         take_exam(user, exam, lambda position: position < share * exam.question_count, days_ago=30)
 
 
-def _approve(user, programme, officer) -> None:
+def _approve(user, programme, officer, approval: dict[str, str]) -> None:
     application, _ = ApprovalApplication.objects.get_or_create(
-        applicant=user,
-        programme=programme,
-        defaults={"statement": "已在杭州主讲餐饮扫码点餐交付实战，学员评分 4.6。"},
+        applicant=user, programme=programme, defaults={"statement": approval["statement"]}
     )
     if application.status != ApprovalApplication.Status.APPROVED:
         application.status = ApprovalApplication.Status.APPROVED
-        application.notes = "试讲录像与学员评价均达标。"
+        application.notes = approval["notes"]
         application.reviewed_by = officer
         application.reviewed_at = timezone.now() - timedelta(days=3)
         application.save()
 
 
-def _historic(user, programme, *, issued_days_ago: int, officer) -> Certificate:
+def _historic(user, programme, *, issued_days_ago: int) -> Certificate:
     """A certificate issued in the past (for the expired example): signed with its real dates."""
     issued_at = timezone.now() - timedelta(days=issued_days_ago)
     with transaction.atomic():
@@ -154,62 +169,67 @@ def _historic(user, programme, *, issued_days_ago: int, officer) -> Certificate:
     return certificate
 
 
+def _seed_holder(
+    spec: dict[str, Any], programme_spec: dict[str, Any], programme: Programme, officer, out
+) -> None:
+    """One holder's story (the `certificate` of their entry), unless it has happened already."""
+    if "name" in spec:
+        user = _user(spec)
+    else:  # an account seed_demo makes
+        user = User.objects.filter(email=spec["email"]).first()
+        if user is None:
+            return
+    story = spec["certificate"]
+    if programme.certificates.filter(holder=user).exists() or (
+        story == "none" and Attempt.objects.filter(user=user).exists()
+    ):
+        return
+    if spec.get("language"):
+        services.set_profile_language(user, spec["language"])
+    if spec.get("course_completed"):
+        _complete_course(user, programme_spec)
+    if "exam_score" in spec:
+        _pass_exam(user, programme_spec, spec["exam_score"])
+    if "approval" in spec:
+        _approve(user, programme, officer, spec["approval"])
+
+    def award():
+        return issuing.award_certificate(
+            user, programme, by=officer, reason=spec["award_reason"], notify=False
+        )
+
+    if story == "earned":
+        result = issuing.issue_certificate(user, programme, notify=False)
+        if not result.created:
+            # Requirements the other demos did not set up (e.g. no ratings): award, recorded.
+            result = award()
+        out.write(f"Certified {user.email}: {result.certificate.serial}")
+    elif story == "awarded":
+        award()
+    elif story == "revoked":
+        issuing.revoke_certificate(award().certificate, by=officer, reason=spec["revoke_reason"])
+    elif story == "expired":
+        _historic(user, programme, issued_days_ago=spec["issued_days_ago"])
+        issuing.expire_certificates()
+
+
 def seed(home_page=None, stdout=None) -> Programme:
+    """Every programme of the file with its holders; returns the first (the lecturer programme)."""
     out = stdout or _Quiet()
     # The demo's certificates are signed: make sure the development keys exist first.
     call_command("create_signing_keys", stdout=_Quiet())
-    programme = _programme()
-    officer = User.objects.filter(email=OFFICER_EMAIL).first()
-    if (
-        officer is not None
-        and not officer.groups.filter(name=roles.CERTIFICATION_OFFICERS).exists()
-    ):
-        officer = None
-
-    lecturer = User.objects.filter(email=LECTURER_EMAIL).first()
-    if lecturer is not None and not programme.certificates.filter(holder=lecturer).exists():
-        _complete_course(lecturer)
-        _pass_exam(lecturer, "86.00")
-        _approve(lecturer, programme, officer)
-        result = issuing.issue_certificate(lecturer, programme, notify=False)
-        if not result.created:
-            # Requirements the other demos did not set up (e.g. no ratings): award, recorded.
-            result = issuing.award_certificate(
-                lecturer, programme, by=officer, reason="演示：讲师已完成全部要求", notify=False
-            )
-        out.write(f"Certified {lecturer.email}: {result.certificate.serial}")
-
-    for email, name, city, story in PEOPLE:
-        user = _user(email, name, city)
-        if programme.certificates.filter(holder=user).exists() or (
-            story == "candidate" and Attempt.objects.filter(user=user).exists()
-        ):
-            continue
-        if story == "revoked":
-            result = issuing.award_certificate(
-                user, programme, by=officer, reason="演示：首批试点讲师", notify=False
-            )
-            issuing.revoke_certificate(
-                result.certificate, by=officer, reason="演示：授课中推广未经平台审核的第三方工具"
-            )
-        elif story == "traditional":
-            services.set_profile_language(user, "zh-hant")
-            issuing.award_certificate(
-                user, programme, by=officer, reason="演示：香港试点讲师", notify=False
-            )
-        elif story == "expired":
-            _historic(user, programme, issued_days_ago=800, officer=officer)
-            issuing.expire_certificates()
-        else:
-            _complete_course(user)
-            _pass_exam(user, "78.50")
-    out.write(f"Certification programme ready: {programme.title}")
+    officer = User.objects.filter(
+        email=data()["officer"], groups__name=roles.CERTIFICATION_OFFICERS
+    ).first()
+    seeded = []
+    for spec in programmes():
+        programme = _programme(spec)
+        for holder in spec.get("holders", []):
+            _seed_holder(holder, spec, programme, officer, out)
+        out.write(f"Certification programme ready: {programme.title}")
+        seeded.append(programme)
     _course_certificates(out)
-    return programme
-
-
-# The demo member finished a course (courses.demo); a course certificate is issued for it.
-MEMBER_EMAIL = "member@example.com"
+    return seeded[0]
 
 
 def _course_certificates(out) -> None:
@@ -217,7 +237,7 @@ def _course_certificates(out) -> None:
     issues each once). The course completion's own signal issues them too, after the commit."""
     from .services import course_certificates
 
-    for email in (MEMBER_EMAIL, LECTURER_EMAIL):
+    for email in data()["course_certificates_for"]:
         user = User.objects.filter(email=email).first()
         if user is None:
             continue
