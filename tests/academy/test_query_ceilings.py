@@ -17,17 +17,17 @@ from academy.models import User
 from courses.models import CaseStudyPage, CoursePage
 from events.models import EventPage
 
-# Session, user, site, locale and Wagtail's routing (a query per level of the page tree, its
-# aliases, view restrictions) take 7 to 11 of each Wagtail page's queries; views outside the page
-# tree need 2 (session, user) plus their own.
+# Session, user, site, locale and the routing (the pages on the path in one query and the page's
+# own row, academy.localisation.route_down; its aliases, view restrictions) take 7 to 8 of each
+# Wagtail page's queries; views outside the page tree need 2 (session, user) plus their own.
 CEILINGS = {
     "/": 7,
     "/courses/": 18,  # + products, count, page, the learner's enrolments, paths, recommendation
-    "course": 17,
+    "course": 15,
     "/cases/": 9,  # + the view restrictions of the listing's cases; the rest is a fragment
-    "case": 17,  # + the learners' questions under the case, which are not shared
+    "case": 15,  # + the learners' questions under the case, which are not shared
     "/events/": 15,  # + count, page, lecturers, the member's registrations, permissions
-    "event": 18,
+    "event": 17,
     "/lecturers/": 3,  # session, user, the filter's programmes; the list is a fragment
     "/providers/": 2,  # session, user; the directory is a fragment
 }
