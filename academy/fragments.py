@@ -4,9 +4,10 @@ Signed-in readers get no stored page (academy/page_cache.py), yet every page the
 same shell: navigation (a page query), the language switcher (URL resolving per language), the
 account links, the footer's settings and text (two queries); and listings and detail pages hold
 large parts that are the same for every reader (the case cards, a case's story).
-`{% shared_fragment "header" for_reader %}…{% endshared_fragment %}` renders such a part once and keeps it in the
-default cache (Redis in production, local memory in tests); a page whose context is expensive
-hands it over lazily (`lazy_context`), so a hit skips the queries as well as the rendering.
+`{% shared_fragment "header" for_reader %}…{% endshared_fragment %}` renders such a part once and
+keeps it in the default cache (Redis in production, local memory in tests); a page whose context
+is expensive hands it over lazily (`lazy_context`), so a hit skips the queries as well as the
+rendering.
 
 A fragment's key holds everything it shows:
 - the page cache's content version, so publishing a page or editing a setting or the footer text

@@ -2,14 +2,18 @@
 
     .venv/bin/python bench/page_profile.py                 # 30 requests per page
     .venv/bin/python bench/page_profile.py -n 100 --only /courses/
-    .venv/bin/python bench/page_profile.py --profile /cases/   # pyinstrument tree (if installed)
+    .venv/bin/python bench/page_profile.py --profile /cases/   # pyinstrument's tree of one page
+    .venv/bin/python bench/page_profile.py --cprofile case     # cProfile, by cumulative time
+
+(pyinstrument is not a dependency: `.venv/bin/pip install pyinstrument` for --profile.)
 
 It seeds the demo once into its own SQLite database (var/bench/profile.sqlite3, or DATABASE_URL
 when set; --rebuild starts over), signs the demo member in with the test client
 (force_login, so no password is involved) and requests each page with the page cache off
 (PAGE_CACHE_SECONDS=0), one thread, no network: the figures are the server's own work per page,
-the part bench/pages_http.py measures through gunicorn. DEBUG is off; queries are counted with an
-execute wrapper, not the debug log.
+the part bench/pages_http.py measures through gunicorn. The shared fragments
+(academy/fragments.py) stay on, in local memory: each page is requested once to warm them, then
+counted and timed. DEBUG is off; queries are counted with an execute wrapper, not the debug log.
 """
 
 from __future__ import annotations

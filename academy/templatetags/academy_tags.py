@@ -252,7 +252,7 @@ class FragmentNode(template.Node):
 
 @register.tag(name="shared_fragment")
 def do_shared_fragment(parser, token):
-    """`{% shared_fragment "header" for_reader %}…{% endshared_fragment %}`: a part of the page kept in the cache.
+    """`{% shared_fragment "header" for_reader %}…{% endshared_fragment %}`: a part kept in the cache.
 
     Options: `for_reader` (keyed on the reader's role: account links), `personal` (keyed on the
     user's id), `path` (keyed on the path without the query string). Keys and the rule of what a
