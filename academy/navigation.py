@@ -62,6 +62,14 @@ def available_sections(request) -> dict[str, NavItem]:
     return items
 
 
+def cached_sections(request) -> dict[str, NavItem]:
+    """available_sections, kept in the shell's cache (academy/fragments.py) until content changes."""
+    from academy import fragments
+
+    key = fragments.fragment_key("sections", request, path="")
+    return fragments.cached(key, lambda: available_sections(request))
+
+
 def site_sections(request) -> dict:
     """Context processor: `site_sections` (dict of NavItem), evaluated only when a template uses it."""
-    return {"site_sections": SimpleLazyObject(lambda: available_sections(request))}
+    return {"site_sections": SimpleLazyObject(lambda: cached_sections(request))}

@@ -24,6 +24,10 @@ them. Writes that happen on every sign-up or lesson view (settings.PAGE_CACHE_VO
 do not bump: the figures they feed — seats left, counts — are at most PAGE_CACHE_SECONDS old.
 
 An error of the page cache's own cache calls is a miss, never an error page.
+
+Signed-in readers get no stored page, but the site's shell they see (header, footer) is cached in
+fragments keyed on the same version (`version()`, academy/fragments.py), so edits show there at once
+too.
 """
 
 from __future__ import annotations
@@ -55,6 +59,21 @@ def enabled() -> bool:
 
 
 # --- Freshness ------------------------------------------------------------------------------------
+
+
+def versioned() -> bool:
+    """Whether anything keys on the version: stored pages or the shell's fragments (academy/fragments.py)."""
+    return enabled() or settings.FRAGMENT_CACHE_SECONDS > 0
+
+
+def version() -> int | None:
+    """The current content version, for other caches of rendered content (academy/fragments.py) to
+    key on, so a content edit shows in them at once; None when the cache cannot be read."""
+    try:
+        return _version()
+    except Exception:  # noqa: BLE001 – see the module docstring: an outage is a miss
+        logger.warning("page cache: could not read the version", exc_info=True)
+        return None
 
 
 def _version() -> int:
@@ -93,7 +112,7 @@ def bump() -> None:
     The bump after the commit is the one that matters in production; the immediate one keeps
     pages right inside a transaction that never commits (a test) or that is still running.
     """
-    if not enabled():
+    if not versioned():
         return
     _bump_now()
     connection = transaction.get_connection()

@@ -136,11 +136,13 @@ def search(request):
 
 def bad_request(request, exception=None):
     """Input no page can read (a NUL byte, say: academy.middleware): say so, as a 400."""
-    return render(request, "400.html", status=400)
+    return render(request, "400.html", {"shell_uncached": True}, status=400)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    # Any path can be a 404: its shell is not cached (academy/fragments.py), or scanners would fill
+    # the cache with one header per made-up URL.
+    return render(request, "404.html", {"shell_uncached": True}, status=404)
 
 
 def server_error(request):

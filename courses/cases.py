@@ -12,6 +12,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from academy import fragments
+
 from .blocks import CaseSectionBlock, MetricBlock
 from .moderation import ReviewedPageMixin
 
@@ -35,7 +37,14 @@ class CaseStudyIndexPage(ReviewedPageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.case_listing_context(self, request))
+        # The listing is the same for every reader: the template keeps it as a shared fragment,
+        # and these queries run only when that fragment is not cached (academy/fragments.py).
+        context.update(
+            fragments.lazy_context(
+                lambda: selectors.case_listing_context(self, request),
+                ("filter_form", "filters", "page_obj", "cases"),
+            )
+        )
         return context
 
 
@@ -151,7 +160,13 @@ class CaseStudyPage(ReviewedPageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.case_page_context(self, request))
+        # The same for every reader (the questions below it are not): see the index's.
+        context.update(
+            fragments.lazy_context(
+                lambda: selectors.case_page_context(self, request),
+                ("industry", "products", "courses", "gallery", "related_cases"),
+            )
+        )
         return context
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from django.core.paginator import Paginator
@@ -157,15 +158,30 @@ def catalogue_courses(index_page: CourseIndexPage, filters: dict[str, str]) -> Q
     return with_cover(courses, CARD_IMAGE).order_by("path")
 
 
-def mark_learner_status(user, courses: list[CoursePage]) -> None:
-    """Set `course.learner_status` ('' / 'enrolled' / 'completed') with one query."""
+def enrolment_statuses(user) -> dict[int, datetime | None]:
+    """{course id: completed at (None while in progress)} for every course `user` enrolled in:
+    one query for a page that marks several lists of courses (the catalogue and its paths)."""
+    if not is_learner(user):
+        return {}
+    return dict(Enrollment.objects.filter(user=user).values_list("course_id", "completed_at"))
+
+
+def mark_learner_status(
+    user, courses: list[CoursePage], statuses: dict[int, datetime | None] | None = None
+) -> None:
+    """Set `course.learner_status` ('' / 'enrolled' / 'completed') with one query, or none when
+    the page has the learner's `enrolment_statuses` already."""
     status = {}
     if is_learner(user) and courses:
+        if statuses is None:
+            statuses = dict(
+                Enrollment.objects.filter(
+                    user=user, course_id__in=[c.pk for c in courses]
+                ).values_list("course_id", "completed_at")
+            )
         status = {
             course_id: "completed" if completed_at else "enrolled"
-            for course_id, completed_at in Enrollment.objects.filter(
-                user=user, course_id__in=[c.pk for c in courses]
-            ).values_list("course_id", "completed_at")
+            for course_id, completed_at in statuses.items()
         }
     for course in courses:
         course.learner_status = status.get(course.pk, "")
@@ -180,9 +196,11 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
     )
     courses = list(page_obj.object_list)
     show_in_reader_language(courses)
-    mark_learner_status(request.user, courses)
     show_paths = not filters and page_obj.number == 1
-    paths = learning_paths(request.user) if show_paths else []
+    # The cards and the paths are marked from one look at the learner's enrolments.
+    statuses = enrolment_statuses(request.user) if show_paths else None
+    mark_learner_status(request.user, courses, statuses)
+    paths = learning_paths(request.user, statuses=statuses) if show_paths else []
     stage, recommended = "", None
     if paths and is_learner(request.user):
         # The one recommendation (courses/recommending.py): its path first, marked.
@@ -228,9 +246,14 @@ class PathProgress:
 
 
 def learning_paths(
-    user, *, stage: str | None = None, slug: str | None = None
+    user,
+    *,
+    stage: str | None = None,
+    slug: str | None = None,
+    statuses: dict[int, datetime | None] | None = None,
 ) -> list[PathProgress]:
-    """Learning paths with their live courses in order and the learner's progress (3 queries)."""
+    """Learning paths with their live courses in order and the learner's progress (3 queries;
+    1 when the page has the learner's `enrolment_statuses` already)."""
     path_courses = (
         LearningPathCourse.objects.filter(course__live=True)
         .select_related("course", "course__product")
@@ -243,8 +266,11 @@ def learning_paths(
         paths = paths.filter(slug=slug)
     paths = list(paths)
     courses = {pc.course_id: pc.course for p in paths for pc in p.path_courses.all()}
-    completed = set(course_completions(user, courses)) if courses else set()
-    mark_learner_status(user, list(courses.values()))
+    if statuses is not None:
+        completed = {pk for pk, done in statuses.items() if done is not None and pk in courses}
+    else:
+        completed = set(course_completions(user, courses)) if courses else set()
+    mark_learner_status(user, list(courses.values()), statuses)
     return [PathProgress(p, [pc.course for pc in p.path_courses.all()], completed) for p in paths]
 
 

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy import fragments
 from academy.localisation import originals, show_in_reader_language
 
 from . import services
@@ -118,8 +119,16 @@ def listing_context(index: EventIndexPage, request, *, past: bool = False) -> di
     now = timezone.now()
     base = EventPage.objects.live().child_of(index)
     base = base.filter(end__lt=now) if past else base.filter(end__gte=now)
-    cities = list(base.order_by("city").values_list("city", flat=True).distinct())
-    months = list(base.datetimes("start", "month", tzinfo=timezone.get_default_timezone()))
+    # The filter's choices are the same for every reader: kept until content changes (or a
+    # minute, for an event that has just ended), academy/fragments.py.
+    cities, months = fragments.cached(
+        fragments.fragment_key(f"event-filters:{index.pk}:{past}", request, path=""),
+        lambda: (
+            list(base.order_by("city").values_list("city", flat=True).distinct()),
+            list(base.datetimes("start", "month", tzinfo=timezone.get_default_timezone())),
+        ),
+    )
+    months = list(months)
     if past:
         months.reverse()
     form = EventFilterForm(

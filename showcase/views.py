@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy import fragments
 from academy.ratelimits import rate_limited
 from courses.models import Product
 
@@ -38,6 +39,15 @@ from .services import ShowcaseRefused
 
 @require_GET
 def directory(request):
+    # The directory is the same for every reader: the template keeps it as a shared fragment, and
+    # its queries run only when that fragment is not cached (academy/fragments.py).
+    context = fragments.lazy_context(
+        lambda: _directory_context(request), ("filter_form", "filters", "page_obj", "cards")
+    )
+    return TemplateResponse(request, "showcase/directory.html", context)
+
+
+def _directory_context(request) -> dict:
     products = list(Product.objects.all())
     form = DirectoryFilterForm(request.GET or None, products=products)
     filters = form.filters()
@@ -50,11 +60,7 @@ def directory(request):
         products={p.slug: p for p in products},
     )
     cards = [selectors.profile_view(p, vocabulary) for p in page_obj.object_list]
-    return TemplateResponse(
-        request,
-        "showcase/directory.html",
-        {"filter_form": form, "filters": filters, "page_obj": page_obj, "cards": cards},
-    )
+    return {"filter_form": form, "filters": filters, "page_obj": page_obj, "cards": cards}
 
 
 def _public_profile(slug: str) -> ShowcaseProfile:

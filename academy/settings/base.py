@@ -180,6 +180,11 @@ else:
 # Content changes show at once; figures fed by PAGE_CACHE_VOLATILE_MODELS (seats left, counts) are
 # at most this many seconds old.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Parts of pages shown alike to many readers, signed in or not (the header, the footer, listings),
+# in the default cache (academy/fragments.py): keyed on the page cache's version, so edits show at
+# once; what PAGE_CACHE_VOLATILE_MODELS feed (a lecturer's changed name) is at most this old, as
+# on stored pages. 0 turns it off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=60)
 PAGE_CACHE_EXEMPT_PREFIXES = ["/admin/", "/django-admin/", "/healthz", "/accounts/", "/media/"]
 # Tracking decorations on shared links (WeChat adds from= and isappinstalled=); utm_* always.
 PAGE_CACHE_IGNORED_PARAMETERS = {"from", "isappinstalled", "fbclid", "gclid"}

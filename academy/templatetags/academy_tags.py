@@ -17,7 +17,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from academy import localisation
+from academy import fragments, localisation
 from academy.script import AS_WRITTEN, HANS, HANT, written_in
 from academy.script import as_written as mark_as_written
 
@@ -223,3 +223,51 @@ def elided_pages(page_obj) -> list:
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
     )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name: str, options: set[str], nodelist):
+        self.name = name
+        self.options = options
+        self.nodelist = nodelist
+
+    def render(self, context):
+        key = None
+        if not context.get("shell_uncached"):
+            key = fragments.fragment_key(
+                self.name,
+                context.get("request"),
+                path="path" if "path" in self.options else "full",
+                for_reader="for_reader" in self.options,
+                personal="personal" in self.options,
+                # The search box shows the query (a view's context, normally from the URL too).
+                extra=(str(context.get("query") or ""),),
+            )
+        html = fragments.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            fragments.store(key, str(html))
+        return mark_safe(html)
+
+
+@register.tag(name="shared_fragment")
+def do_shared_fragment(parser, token):
+    """`{% shared_fragment "header" for_reader %}…{% endshared_fragment %}`: a part kept in the cache.
+
+    Options: `for_reader` (keyed on the reader's role: account links), `personal` (keyed on the
+    user's id), `path` (keyed on the path without the query string). Keys and the rule of what a
+    fragment may show: academy/fragments.py.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% shared_fragment %} needs a name")
+    name = bits[1].strip("\"'")
+    options = set(bits[2:])
+    unknown = options - {"for_reader", "personal", "path"}
+    if unknown:
+        raise template.TemplateSyntaxError(
+            f"{{% shared_fragment %}}: unknown options {sorted(unknown)}"
+        )
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return FragmentNode(name, options, nodelist)

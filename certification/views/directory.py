@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from academy import fragments
 from academy.localisation import LANG_TAGS, default_language, originals, reads_original
 from academy.models import LecturerProfile
 from events.models import EventPage
@@ -78,6 +79,18 @@ def with_public_names(lecturers) -> list:
 @require_GET
 def lecturer_directory(request):
     form = DirectoryFilter(request.GET or None)
+    # The list is the same for every reader: the template keeps it as a shared fragment, and its
+    # queries run only when that fragment is not cached (academy/fragments.py).
+    context = fragments.lazy_context(lambda: _listing(form), ("lecturers", "cities"))
+    return render(
+        request,
+        "certification/directory/lecturer_directory.html",
+        {"form": form, **context},
+        status=400 if form.errors else 200,
+    )
+
+
+def _listing(form: "DirectoryFilter") -> dict:
     lecturers = listed_lecturers()
     if form.is_valid():
         data = form.cleaned_data
@@ -107,12 +120,7 @@ def lecturer_directory(request):
         .distinct()
         .order_by("city")
     )
-    return render(
-        request,
-        "certification/directory/lecturer_directory.html",
-        {"form": form, "lecturers": with_public_names(lecturers), "cities": list(cities)},
-        status=400 if form.errors else 200,
-    )
+    return {"lecturers": with_public_names(lecturers), "cities": list(cities)}
 
 
 @require_GET
