@@ -72,18 +72,28 @@ def _public_profile(slug: str) -> ShowcaseProfile:
 
 @require_GET
 def profile(request, slug: str):
-    profile = _public_profile(slug)
-    view = selectors.profile_view(profile, selectors.Vocabulary.load())
-    return TemplateResponse(
-        request,
-        "showcase/profile.html",
-        {
-            "profile": profile,
-            "view": view,
-            "lecturers": selectors.certified_lecturers(profile.provider_id),
-            "cases": selectors.delivered_cases(profile.provider_id),
-        },
+    # The profile is the same for every reader: the template keeps it as a shared fragment, and
+    # its queries run only when that fragment is not cached (academy/fragments.py). The name (for
+    # the title) is kept beside it, so a hit needs no query at all; a 404 is never kept.
+    name_key = fragments.fragment_key("provider-profile-name", request, path="path")
+    name = fragments.get(name_key)
+    if name is None:
+        name = _public_profile(slug).provider.name
+        fragments.store(name_key, name)
+    context = fragments.lazy_context(
+        lambda: _profile_context(slug), ("profile", "view", "lecturers", "cases")
     )
+    return TemplateResponse(request, "showcase/profile.html", {**context, "provider_name": name})
+
+
+def _profile_context(slug: str) -> dict:
+    profile = _public_profile(slug)
+    return {
+        "profile": profile,
+        "view": selectors.profile_view(profile, selectors.Vocabulary.load()),
+        "lecturers": selectors.certified_lecturers(profile.provider_id),
+        "cases": selectors.delivered_cases(profile.provider_id),
+    }
 
 
 def _enquiry_page(request, profile, form, status=200):

@@ -16,6 +16,7 @@ from django.test import Client
 from academy.models import User
 from courses.models import CaseStudyPage, CoursePage
 from events.models import EventPage
+from showcase.selectors import public_profiles
 
 # Session, user, site, locale and the routing (the pages on the path in one query and the page's
 # own row, academy.localisation.route_down; its aliases, view restrictions) take 7 to 8 of each
@@ -30,6 +31,7 @@ CEILINGS = {
     "event": 17,
     "/lecturers/": 3,  # session, user, the filter's programmes; the list is a fragment
     "/providers/": 2,  # session, user; the directory is a fragment
+    "a provider": 2,  # session, user; the profile and its name are fragments
 }
 
 
@@ -41,6 +43,8 @@ def demo(db, settings):
 
 
 def url_of(name: str) -> str:
+    if name == "a provider":
+        return f"/providers/{public_profiles().values_list('slug', flat=True).first()}/"
     model = {"course": CoursePage, "case": CaseStudyPage, "event": EventPage}.get(name)
     return name if model is None else model.objects.live().order_by("path").first().url
 
