@@ -43,6 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/academy_bench"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/7"
+# The cache (sessions, rate limits, the page cache's version), as in production: Redis when it
+# answers, else the database cache production falls back to.
+DEFAULT_CACHE = "redis://127.0.0.1:6379/8"
 MAX_CLIENTS = 2000  # bounded: one thread and one socket per client
 
 
@@ -108,6 +111,8 @@ def server_environment(args) -> dict[str, str]:
     env.pop("REDIS_URL", None)
     if args.broker_url:
         env["CELERY_BROKER_URL"] = args.broker_url
+    if getattr(args, "cache_url", None):
+        env["REDIS_URL"] = args.cache_url
     return env
 
 
@@ -384,6 +389,7 @@ def main() -> int:
     args.broker_url = None
     if not args.url and not args.no_broker and redis_answers(DEFAULT_BROKER):
         args.broker_url = DEFAULT_BROKER
+    args.cache_url = DEFAULT_CACHE if not args.url and redis_answers(DEFAULT_CACHE) else None
     env = server_environment(args)
 
     server = None
@@ -401,7 +407,8 @@ def main() -> int:
             server = start_gunicorn(args, env)
             print(
                 f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}, production settings,"
-                f" e-mails {'queued on ' + args.broker_url if args.broker_url else 'sent in-request'}"
+                f" e-mails {'queued on ' + args.broker_url if args.broker_url else 'sent in-request'},"
+                f" cache {args.cache_url or 'in the database'}"
             )
         # Warm every worker (imports, first queries) so the rush measures sign-ups, not start-up.
         event_page = setup.path.removesuffix("register/")

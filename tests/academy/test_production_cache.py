@@ -51,9 +51,26 @@ def test_with_redis_url_production_counts_in_redis():
     result = cache_settings(REDIS_URL="redis://127.0.0.1:6379/12")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "academy.cache.RedisCache",  # Django's, with one redis-py client per pool
         "redis://127.0.0.1:6379/12",
     ]
+
+
+def test_the_redis_cache_keeps_one_client_and_still_works():
+    from django.core.cache import caches
+
+    from academy.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/12", {"KEY_PREFIX": "client-test"})
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    try:
+        cache._cache.get_client().ping()
+    except Exception:  # noqa: BLE001
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    cache.set("answer", 42)
+    assert cache.get("answer") == 42 and cache.incr("answer") == 43
+    cache.delete("answer")
+    assert caches["default"].get("never-set") is None
 
 
 @pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://", "filecache:///tmp/c"])
