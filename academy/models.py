@@ -1,6 +1,8 @@
 """The academy's people and companies, the site shell pages, and the search index.
 
 Providers, members and lecturers are read by every other app; this module imports none of them.
+Over 600 lines because Django finds an app's models in one module; the concerns are grouped under
+headings: people and companies, pages and settings, the search index, the outbox and mail, privacy.
 """
 
 import unicodedata

@@ -4,6 +4,9 @@ A rule that says no (services.GrowthError, academy's MembershipError) becomes a 
 4xx status. Another company's diagnosis, member or join request is a 404; a member (not admin)
 asking for the team view, or to take the diagnosis, is a 403. A person whose join request is
 still pending has no membership, so every page here treats them as having no company.
+
+Over 600 lines: the two page families (diagnosis, team) are thin views side by side, each a few
+lines of parsing around a service call; their rules live in growth/services/.
 """
 
 from __future__ import annotations

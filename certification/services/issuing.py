@@ -5,6 +5,10 @@ The invariant: exactly one current (not superseded) certificate per holder, prog
 The database holds it (`certificate_one_current_per_cycle`); issuing also locks the holder's row
 first, so two workers issuing the same person queue up instead of colliding, and a task run twice
 finds the first run's certificate and does nothing.
+
+Over 600 lines on purpose: every step of the lifecycle takes the same holder lock and keeps the
+same invariant, and reading them side by side is how that is checked; the PDF, the signing, the
+badges and the e-mail texts are in modules of their own.
 """
 
 import hashlib
