@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -126,3 +129,83 @@ def cached(key: str | None, compute: Callable[[], Any]) -> Any:
         value = compute()
         store(key, value)
     return value
+
+
+def versioned(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` kept until content changes (or FRAGMENT_CACHE_SECONDS), for data rather than
+    HTML: `parts` (with the language) say whose or which it is. Only for values that writes of
+    non-volatile models alone decide, as for any fragment."""
+    version = page_cache.version() if enabled() else None
+    if version is None:
+        return compute()
+    text = "\n".join([translation.get_language() or settings.LANGUAGE_CODE, *map(str, parts)])
+    return cached(f"fragment:{version}:{name}:{hashlib.sha256(text.encode()).hexdigest()}", compute)
+
+
+# --- Personal slots: the holes in a shared fragment -----------------------------------------------
+#
+# A listing shared by every reader may still carry a badge of the reader's own (enrolled, "you're
+# in"). Inside a shared fragment `{% slot "course-status" course.pk course.learner_status %}`
+# writes a marker instead of the badge, so the stored HTML holds nobody's status; after the fragment
+# is read or rendered, `fill_slots` puts the reader's badges in, from one look-up per kind of slot
+# (its loader). Outside a shared fragment, or with the cache off, the tag draws the badge from the
+# value the page computed, as any template would.
+
+SLOT_MARKER = re.compile(r"<!--slot:([a-z-]+):(\d+)-->")
+MARKERS_CONTEXT_KEY = "_fragment_slot_markers"
+
+
+@dataclass(frozen=True)
+class Slot:
+    load: Callable[[Any, list[int]], dict[int, Any]]  # (request, ids) -> {id: value}, one query
+    template: str  # drawn with {"value": …}; an empty value draws nothing
+
+
+_slots: dict[str, Slot] = {}
+
+
+def register_slot(name: str, *, template: str):
+    """Decorator: `load(request, ids)` gives the reader's values of slot `name` for those ids."""
+
+    def decorator(load):
+        _slots[name] = Slot(load, template)
+        return load
+
+    return decorator
+
+
+def slot_marker(name: str, pk: int) -> str:
+    if name not in _slots:
+        raise KeyError(f"no slot {name!r} is registered")
+    return f"<!--slot:{name}:{int(pk)}-->"
+
+
+def render_slot(name: str, value: Any) -> str:
+    if not value:
+        return ""
+    return get_template(_slots[name].template).render({"value": value})
+
+
+def slot_values(request, name: str, ids: list[int]) -> dict[int, Any]:
+    """The reader's values of slot `name` for `ids`, loaded once per request: a page that marks
+    its own copy of the list (when nothing is cached) and the fill share one query."""
+    memo = request.__dict__.setdefault("_fragment_slot_values", {})
+    loaded_ids, values = memo.get(name, (frozenset(), {}))
+    if not set(ids) <= loaded_ids:
+        values = _slots[name].load(request, sorted(set(ids)))
+        memo[name] = (frozenset(ids), values)
+    return values
+
+
+def fill_slots(html: str, request) -> str:
+    """`html` with every slot marker replaced by the reader's own badge (one load per slot kind)."""
+    found = SLOT_MARKER.findall(html)
+    if not found:
+        return html
+    wanted: dict[str, set[int]] = {}
+    for name, pk in found:
+        wanted.setdefault(name, set()).add(int(pk))
+    values = {name: slot_values(request, name, sorted(ids)) for name, ids in wanted.items()}
+    return SLOT_MARKER.sub(
+        lambda match: render_slot(match[1], values[match[1]].get(int(match[2]))), html
+    )

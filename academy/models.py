@@ -53,6 +53,11 @@ class User(AbstractUser):
     @property
     def membership(self):
         """The user's company membership, or None (at most one per user)."""
+        if "academy_membership" not in self._state.fields_cache and self.pk:
+            # With its company: nearly every reader of a membership shows or checks the company.
+            found = Membership.objects.select_related("provider").filter(user_id=self.pk).first()
+            self._state.fields_cache["academy_membership"] = found
+            return found
         try:
             return self.academy_membership
         except Membership.DoesNotExist:

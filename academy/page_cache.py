@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils.cache import cc_delim_re
 
@@ -66,6 +68,24 @@ def versioned() -> bool:
     return enabled() or settings.FRAGMENT_CACHE_SECONDS > 0
 
 
+# A page asks for the version once per fragment it draws (header, footer, listing, …): within one
+# request the first answer serves them all. Only inside a request: a worker process has no end of
+# request to forget it at. A bump forgets it too.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="page_cache_version_memo_start")
+request_finished.connect(_request_finished, dispatch_uid="page_cache_version_memo_end")
+
+
 def version() -> int | None:
     """The current content version, for other caches of rendered content (academy/fragments.py) to
     key on, so a content edit shows in them at once; None when the cache cannot be read."""
@@ -77,15 +97,21 @@ def version() -> int | None:
 
 
 def _version() -> int:
+    in_request = getattr(_request, "active", False)
+    if in_request and _request.version is not None:
+        return _request.version
     version = cache.get(VERSION_KEY)
     if version is None:
         # No add() race matters: two workers that both start at 1 store the same pages.
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY, 1)
+    if in_request:
+        _request.version = version
     return version
 
 
 def _incr_version() -> None:
+    _request.version = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next reader starts one, nothing stored is older

@@ -32,7 +32,7 @@ register_permission_policy(Question, QuestionPolicy(Question))
 
 class QuestionFilterSet(WagtailFilterSet):
     answered = django_filters.ChoiceFilter(
-        label=_("Answered"),
+        label=pgettext_lazy("a question", "Answered"),
         choices=[("yes", _("answered")), ("no", _("waiting for an answer"))],
         method="filter_answered",
         empty_label=_("All"),

@@ -9,7 +9,10 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from academy import api, search
 
-        from . import receivers  # noqa: F401  (index pages get the review workflow)
+        from . import (
+            receivers,  # noqa: F401  (index pages get the review workflow)
+            slots,  # noqa: F401  (the reader's marks on shared course cards)
+        )
         from .materials import course_material_ids
         from .models import CaseStudyPage, CoursePage, LessonPage, Question
 

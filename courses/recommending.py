@@ -15,6 +15,7 @@ from functools import cached_property
 
 from wagtail import hooks
 
+from academy import fragments
 from academy.localisation import originals
 from academy.models import GrowthStage
 
@@ -75,6 +76,14 @@ def choose(user, focus: LearningFocus) -> LearningRecommendation:
 
 
 def focus_for(user) -> LearningFocus:
+    if user is not None and user.is_authenticated:
+        # What decides it (membership, diagnoses, the company's stage) bumps the content
+        # version when written, so it is kept per reader until then (academy/fragments.py).
+        return fragments.versioned("learning-focus", (user.pk,), lambda: _focus_for(user))
+    return _focus_for(user)
+
+
+def _focus_for(user) -> LearningFocus:
     for engine in hooks.get_hooks(RECOMMENDER):
         found = engine(user)
         if found is not None:

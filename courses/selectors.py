@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 
+from academy import fragments
 from academy.localisation import originals, show_in_reader_language
 from academy.models import GrowthStage, Industry, Membership
 
@@ -191,15 +192,24 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
     products = list(Product.objects.all())
     form = CatalogueFilterForm(request.GET or None, products=products)
     filters = form.filters()
-    page_obj = Paginator(catalogue_courses(index_page, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    courses = list(page_obj.object_list)
-    show_in_reader_language(courses)
-    show_paths = not filters and page_obj.number == 1
-    # The cards and the paths are marked from one look at the learner's enrolments.
+
+    def results() -> dict:
+        page_obj = Paginator(catalogue_courses(index_page, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        courses = list(page_obj.object_list)
+        show_in_reader_language(courses)
+        status = fragments.slot_values(request, "course-status", [c.pk for c in courses])
+        for course in courses:
+            course.learner_status = status.get(course.pk, "")
+        return {"page_obj": page_obj, "courses": courses}
+
+    # The course grid is the same for every reader but for their marks on the cards (slots), so
+    # it is drawn once and kept (the "course-grid" fragment); a hit skips these queries.
+    context = {"filter_form": form, "filters": filters}
+    context.update(fragments.lazy_context(results, ("page_obj", "courses")))
+    show_paths = not filters and request.GET.get("page", "1") in ("", "1")
     statuses = enrolment_statuses(request.user) if show_paths else None
-    mark_learner_status(request.user, courses, statuses)
     paths = learning_paths(request.user, statuses=statuses) if show_paths else []
     stage, recommended = "", None
     if paths and is_learner(request.user):
@@ -207,15 +217,10 @@ def catalogue_context(index_page: CourseIndexPage, request) -> dict:
         recommendation = recommend_learning(request.user, paths)
         paths, stage = recommendation.paths, recommendation.stage
         recommended = recommendation.path.path.pk if recommendation.path else None
-    return {
-        "filter_form": form,
-        "filters": filters,
-        "page_obj": page_obj,
-        "courses": courses,
-        "learning_paths": paths,
-        "recommended_stage": stage,
-        "recommended_path_id": recommended,
-    }
+    context.update(
+        {"learning_paths": paths, "recommended_stage": stage, "recommended_path_id": recommended}
+    )
+    return context
 
 
 @dataclass
@@ -253,7 +258,21 @@ def learning_paths(
     statuses: dict[int, datetime | None] | None = None,
 ) -> list[PathProgress]:
     """Learning paths with their live courses in order and the learner's progress (3 queries;
-    1 when the page has the learner's `enrolment_statuses` already)."""
+    1 when the page has the learner's `enrolment_statuses` already, and the paths themselves
+    are kept until content changes)."""
+    paths = fragments.versioned(
+        "learning-paths", (stage or "", slug or ""), lambda: _paths_with_courses(stage, slug)
+    )
+    courses = {course.pk: course for _, path_courses in paths for course in path_courses}
+    if statuses is not None:
+        completed = {pk for pk, done in statuses.items() if done is not None and pk in courses}
+    else:
+        completed = set(course_completions(user, courses)) if courses else set()
+    mark_learner_status(user, list(courses.values()), statuses)
+    return [PathProgress(path, path_courses, completed) for path, path_courses in paths]
+
+
+def _paths_with_courses(stage: str | None, slug: str | None) -> list[tuple[LearningPath, list]]:
     path_courses = (
         LearningPathCourse.objects.filter(course__live=True)
         .select_related("course", "course__product")
@@ -264,14 +283,7 @@ def learning_paths(
         paths = paths.filter(growth_stage=stage)
     if slug:
         paths = paths.filter(slug=slug)
-    paths = list(paths)
-    courses = {pc.course_id: pc.course for p in paths for pc in p.path_courses.all()}
-    if statuses is not None:
-        completed = {pk for pk, done in statuses.items() if done is not None and pk in courses}
-    else:
-        completed = set(course_completions(user, courses)) if courses else set()
-    mark_learner_status(user, list(courses.values()), statuses)
-    return [PathProgress(p, [pc.course for pc in p.path_courses.all()], completed) for p in paths]
+    return [(path, [pc.course for pc in path.path_courses.all()]) for path in paths]
 
 
 def learning_path_context(user, slug: str) -> dict | None:
@@ -287,20 +299,45 @@ def learning_path_context(user, slug: str) -> dict | None:
 # --- Course and lesson pages ---------------------------------------------------------------------
 
 
+def course_outline(course: CoursePage, request) -> dict:
+    """What every reader of `course` sees alike: its lessons, prerequisites, lecturers and
+    product, in the reader's language; kept until content changes (academy/fragments.py)."""
+
+    def outline() -> dict:
+        lessons = course_lessons(course)
+        prerequisites = [
+            link.required_course
+            for link in course.prerequisite_links.select_related("required_course").all()
+            if link.required_course.live and link.required_course_id != course.pk
+        ]
+        show_in_reader_language([*lessons, *prerequisites])
+        lecturers = [
+            link.lecturer
+            for link in course.lecturer_links.select_related("lecturer__user", "lecturer__photo")
+        ]
+        return {
+            "lessons": lessons,
+            "prerequisites": prerequisites,
+            "lecturers": lecturers,
+            "product": course.product,
+        }
+
+    if not course.pk or getattr(request, "is_preview", False):
+        return outline()  # a draft's lessons and lecturers are not what readers are shown
+    found = fragments.versioned("course-outline", (course.pk,), outline)
+    course.product = found["product"]
+    return found
+
+
 def course_page_context(course: CoursePage, request) -> dict:
     user = request.user
-    lessons = course_lessons(course)
+    outline = course_outline(course, request)
+    lessons, prerequisites = outline["lessons"], outline["prerequisites"]
     progress = course_progress(user, course, lessons)
-    prerequisites = [
-        link.required_course
-        for link in course.prerequisite_links.select_related("required_course").all()
-        if link.required_course.live and link.required_course_id != course.pk
-    ]
     done = set(course_completions(user, [c.pk for c in prerequisites])) if prerequisites else set()
     for prerequisite in prerequisites:
         prerequisite.is_done = prerequisite.pk in done
     url = course.get_url(request) if course.pk else None
-    show_in_reader_language([*lessons, *prerequisites])
     return {
         "course": course,
         "lessons": lessons,
@@ -308,10 +345,7 @@ def course_page_context(course: CoursePage, request) -> dict:
         "enrollment": progress.enrollment,
         "prerequisites": prerequisites,
         "missing_prerequisites": [c for c in prerequisites if not c.is_done],
-        "lecturers": [
-            link.lecturer
-            for link in course.lecturer_links.select_related("lecturer__user", "lecturer__photo")
-        ],
+        "lecturers": outline["lecturers"],
         "enrol_url": url + course.reverse_subpage("enrol") if url else "",
     }
 

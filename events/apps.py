@@ -12,6 +12,7 @@ class EventsConfig(AppConfig):
         from . import (
             receivers,  # noqa: F401  (publishing an event promotes and announces)
             retention,
+            slots,  # noqa: F401  (the reader's registration on shared event cards)
         )
         from .models import EventPage
 

@@ -102,15 +102,6 @@ def _annotate_availability(events: list[EventPage], now: datetime) -> list[Event
     return events
 
 
-def _my_statuses(user, events: list[EventPage]) -> dict[int, Registration]:
-    if not user or not user.is_authenticated or not events:
-        return {}
-    registrations = Registration.objects.filter(
-        user_id=user.pk, event_id__in=[e.pk for e in events], status__in=Registration.ACTIVE
-    )
-    return {r.event_id: r for r in registrations}
-
-
 # --- Listing and archive ------------------------------------------------------------------------
 
 
@@ -145,18 +136,23 @@ def listing_context(index: EventIndexPage, request, *, past: bool = False) -> di
     elif form.is_bound:
         events = events.none()
     events = with_lecturers(with_seats(events)).order_by("-start" if past else "start", "pk")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = _annotate_availability(list(page.object_list), now)
-    show_in_reader_language(items)
-    mine = _my_statuses(request.user, items)
-    for event in items:
-        event.my_registration = mine.get(event.pk)
+
+    def results() -> dict:
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        items = _annotate_availability(list(page.object_list), now)
+        show_in_reader_language(items)
+        mine = fragments.slot_values(request, "event-registration", [e.pk for e in items])
+        for event in items:
+            event.my_registration = mine.get(event.pk)
+        return {"events": items, "page_obj": page}
+
+    # The list is the same for every reader but for their own registrations (slots): drawn once
+    # and kept (the "event-grid" fragment), so a hit skips these queries.
     return {
         "filter_form": form,
         "filters": form.active_filters,
-        "events": items,
-        "page_obj": page,
         "past": past,
+        **fragments.lazy_context(results, ("events", "page_obj")),
         "can_check_in": can_check_in(request.user),
     }
 
@@ -189,9 +185,27 @@ def current_registration(user, event: EventPage) -> Registration | None:
     )
 
 
-def event_page_context(event: EventPage, user) -> dict:
+def event_outline(event: EventPage, request=None) -> dict:
+    """What every reader of `event` sees alike: its listing page and lecturers, kept until
+    content changes (academy/fragments.py); a preview's draft lecturers are never kept."""
+
+    def outline() -> dict:
+        return {
+            "index_page": event.get_parent().specific,
+            "lecturers": list(
+                event.lecturer_links.select_related("lecturer__user", "lecturer__photo")
+            ),
+        }
+
+    if not event.pk or request is None or getattr(request, "is_preview", False):
+        return outline()
+    return fragments.versioned("event-outline", (event.pk,), outline)
+
+
+def event_page_context(event: EventPage, user, request=None) -> dict:
     now = timezone.now()
     user = user or AnonymousUser()
+    outline = event_outline(event, request)
     counts = Registration.objects.filter(event_id=event.pk).aggregate(
         held=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
         waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
@@ -203,14 +217,14 @@ def event_page_context(event: EventPage, user) -> dict:
         if rating_registration
         else None
     )
-    index = event.get_parent().specific
+    index = outline["index_page"]
     return {
         "availability": availability(event, counts["held"], counts["waiting"], now),
         "registration": registration,
         "position": services.waitlist_position(registration) if registration else None,
         "ticket_url": ticket_url(index, registration) if registration else "",
         "in_audience": services.in_audience(user, event),
-        "lecturers": list(event.lecturer_links.select_related("lecturer__user", "lecturer__photo")),
+        "lecturers": outline["lecturers"],
         "registration_form": RegistrationForm(event=event, user=user),
         "can_rate": rating_registration is not None,
         "rating": rating,

@@ -21,6 +21,18 @@ def fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language: a request or an override left active by
+    an earlier test would otherwise decide what `reverse()` gives (an /en/ prefix)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def no_privacy_notice_yet():
     """Every test starts without a privacy notice (its database has none), as the running site
     knows from its per-process memo: pages then cost what they cost in production, no query for

@@ -243,11 +243,31 @@ class FragmentNode(template.Node):
                 # The search box shows the query (a view's context, normally from the URL too).
                 extra=(str(context.get("query") or ""),),
             )
+        outermost = not context.get(fragments.MARKERS_CONTEXT_KEY)
         html = fragments.get(key)
         if html is None:
-            html = self.nodelist.render(context)
-            fragments.store(key, str(html))
+            if key is None:
+                html = self.nodelist.render(context)
+            else:
+                # Slots write markers, so the stored copy holds nobody's own badges.
+                with context.push({fragments.MARKERS_CONTEXT_KEY: True}):
+                    html = self.nodelist.render(context)
+                fragments.store(key, str(html))
+        if outermost:
+            html = fragments.fill_slots(str(html), context.get("request"))
         return mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name, pk, value=None):
+    """`{% slot "course-status" course.pk course.learner_status %}`: the reader's own badge.
+
+    In a shared fragment, a marker filled per reader (academy/fragments.py); elsewhere the badge
+    drawn from `value`, which the page computed.
+    """
+    if context.get(fragments.MARKERS_CONTEXT_KEY):
+        return mark_safe(fragments.slot_marker(name, pk))
+    return mark_safe(fragments.render_slot(name, value))
 
 
 @register.tag(name="shared_fragment")

@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy.errors import ActionRefused
+from academy.script import for_language
 
 from ..models import ApprovalApplication, Certificate, Programme
 from ..services import issuing, sharing
@@ -143,19 +145,24 @@ def _own_certificate(request, serial: str) -> Certificate:
 
 
 def linkedin_url(certificate: Certificate) -> str:
-    """LinkedIn's "add to profile" link, pre-filled with this certificate."""
+    """LinkedIn's "add to profile" link, pre-filled with this certificate.
+
+    The page converts what it shows to the reader's script, but not inside a URL: the name is
+    converted here. Months are the site's local ones, as the page shows the dates."""
+    issued = timezone.localtime(certificate.issued_at)
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": certificate.programme.title,
+        "name": for_language(certificate.programme.title),
         "organizationName": "服务商学院 Provider Academy",
-        "issueYear": certificate.issued_at.year,
-        "issueMonth": certificate.issued_at.month,
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
         "certUrl": verify_url(certificate.serial),
         "certId": certificate.serial,
     }
     if certificate.expires_at:
-        params["expirationYear"] = certificate.expires_at.year
-        params["expirationMonth"] = certificate.expires_at.month
+        expires = timezone.localtime(certificate.expires_at)
+        params["expirationYear"] = expires.year
+        params["expirationMonth"] = expires.month
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 

@@ -1,7 +1,7 @@
 """Revocation, expiry and reminders (time travel), renewal, reissue on a name correction, the
 audit log, and the teaching authorisations written onto the lecturer's record."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -200,4 +200,23 @@ def test_holder_certificate_page_has_linkedin_link(client):
     html = client.get(f"/certificates/{certificate.serial}/").content.decode()
     assert "https://www.linkedin.com/profile/add?" in html
     assert f"certId={certificate.serial}" in html
-    assert timezone.now().year
+    assert f"issueYear={timezone.localtime(certificate.issued_at).year}" in html
+
+
+def test_the_linkedin_link_has_local_months_and_the_readers_script():
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.utils import translation
+
+    from certification.views.programmes import linkedin_url
+
+    certificate = award(UserFactory(), simple_programme())
+    certificate.programme.title = "認證講師 · 小程序電商"
+    # 1 December, 01:00 in Shanghai: still November in UTC.
+    certificate.issued_at = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+    certificate.expires_at = datetime(2028, 11, 30, 17, 0, tzinfo=UTC)
+    with translation.override("zh-hans"):
+        params = parse_qs(urlsplit(linkedin_url(certificate)).query)
+    assert params["name"] == ["认证讲师 · 小程序电商"]
+    assert (params["issueYear"], params["issueMonth"]) == (["2026"], ["12"])
+    assert (params["expirationYear"], params["expirationMonth"]) == (["2028"], ["12"])
