@@ -131,15 +131,22 @@ def cached(key: str | None, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def versioned_key(name: str, parts: tuple) -> str | None:
+    """The key of data `name` for `parts` (and the language) at the current content version; None
+    when nothing may be cached."""
+    version = page_cache.version() if enabled() else None
+    if version is None:
+        return None
+    text = "\n".join([translation.get_language() or settings.LANGUAGE_CODE, *map(str, parts)])
+    return f"fragment:{version}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
 def versioned(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """`compute()` kept until content changes (or FRAGMENT_CACHE_SECONDS), for data rather than
     HTML: `parts` (with the language) say whose or which it is. Only for values that writes of
     non-volatile models alone decide, as for any fragment."""
-    version = page_cache.version() if enabled() else None
-    if version is None:
-        return compute()
-    text = "\n".join([translation.get_language() or settings.LANGUAGE_CODE, *map(str, parts)])
-    return cached(f"fragment:{version}:{name}:{hashlib.sha256(text.encode()).hexdigest()}", compute)
+    key = versioned_key(name, parts)
+    return compute() if key is None else cached(key, compute)
 
 
 # --- Personal slots: the holes in a shared fragment -----------------------------------------------
@@ -191,10 +198,18 @@ def slot_values(request, name: str, ids: list[int]) -> dict[int, Any]:
     its own copy of the list (when nothing is cached) and the fill share one query."""
     memo = request.__dict__.setdefault("_fragment_slot_values", {})
     loaded_ids, values = memo.get(name, (frozenset(), {}))
-    if not set(ids) <= loaded_ids:
+    if loaded_ids is not None and not set(ids) <= loaded_ids:
         values = _slots[name].load(request, sorted(set(ids)))
         memo[name] = (frozenset(ids), values)
     return values
+
+
+def know_slot_values(request, name: str, values: dict[int, Any]) -> None:
+    """Tell the fill that `values` are the reader's values of slot `name` for every id (a page
+    that loaded all of them anyway): it asks nothing more."""
+    if name not in _slots:
+        raise KeyError(f"no slot {name!r} is registered")
+    request.__dict__.setdefault("_fragment_slot_values", {})[name] = (None, values)
 
 
 def fill_slots(html: str, request) -> str:
@@ -202,6 +217,8 @@ def fill_slots(html: str, request) -> str:
     found = SLOT_MARKER.findall(html)
     if not found:
         return html
+    if request is None:  # nobody to fill them for: no badges
+        return SLOT_MARKER.sub("", html)
     wanted: dict[str, set[int]] = {}
     for name, pk in found:
         wanted.setdefault(name, set()).add(int(pk))

@@ -18,6 +18,7 @@ limited to one part of the page tree go through `originals()`.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Iterable
 
@@ -26,6 +27,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, TranslatableMixin
+
+from academy import fragments
 
 # Fields of Wagtail's own that a translation changes; page models list theirs in
 # `translated_fields` (text a reader reads, never a date, a number of seats or a relation).
@@ -165,6 +168,16 @@ def route_down(home: Page, request, path_components: list[str]):
 
     if not path_components:
         return Page.route(home, request, path_components)
+    # The page found for a path is kept until content changes (academy/fragments.py), as the
+    # specific row with its parent, so the next request for it asks the database nothing. Only a
+    # path that routed is kept: made-up URLs do not fill the cache.
+    key = None
+    if not getattr(request, "is_preview", False):
+        key = fragments.versioned_key("route", (home.pk, *path_components))
+    found = fragments.get(key)
+    if found is not None:
+        page, depth = found
+        return page.route(request, path_components[depth:])
     prefixes = [
         home.url_path + "/".join(path_components[:n]) + "/"
         for n in range(1, len(path_components) + 1)
@@ -197,7 +210,10 @@ def route_down(home: Page, request, path_components: list[str]):
     page = chain[-1].specific
     # As Wagtail does, the parent is known: get_parent() (breadcrumbs) costs no query.
     page._cached_parent_obj = chain[-2] if len(chain) > 1 else home
-    return page.route(request, path_components[len(chain) :])
+    stored = (copy.copy(page), len(chain))  # as found, before the request changes it
+    result = page.route(request, path_components[len(chain) :])
+    fragments.store(key, stored)
+    return result
 
 
 def route_in_original_tree(home: Page, request, path_components: list[str]):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
@@ -102,12 +103,19 @@ def _version() -> int:
         return _request.version
     version = cache.get(VERSION_KEY)
     if version is None:
-        # No add() race matters: two workers that both start at 1 store the same pages.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # No add() race matters: two workers that both start it store the same pages. It starts
+        # at the clock, not at 1: after Redis lost it (a restart, a flush), a number counted
+        # again from 1 could meet one that a process still remembers (academy/sites.py).
+        start = _first_version()
+        cache.add(VERSION_KEY, start, timeout=None)
+        version = cache.get(VERSION_KEY) or start
     if in_request:
         _request.version = version
     return version
+
+
+def _first_version() -> int:
+    return time.time_ns() // 1000
 
 
 def _incr_version() -> None:
@@ -115,7 +123,7 @@ def _incr_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next reader starts one, nothing stored is older
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, _first_version(), timeout=None)
 
 
 def _bump_now() -> None:

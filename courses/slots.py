@@ -5,7 +5,7 @@ from __future__ import annotations
 from academy import fragments
 
 from .models import Enrollment
-from .selectors import is_learner
+from .selectors import is_learner, learner_status
 
 
 @fragments.register_slot("course-status", template="courses/includes/course_status.html")
@@ -15,7 +15,4 @@ def course_statuses(request, course_ids: list[int]) -> dict[int, str]:
     if not is_learner(user):
         return {}
     rows = Enrollment.objects.filter(user=user, course_id__in=course_ids)
-    return {
-        course_id: "completed" if completed_at else "enrolled"
-        for course_id, completed_at in rows.values_list("course_id", "completed_at")
-    }
+    return {pk: learner_status(done) for pk, done in rows.values_list("course_id", "completed_at")}

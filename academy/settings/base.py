@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, locale and routing: a hit skips all of them (academy/page_cache.py).
     "academy.page_cache.PageCacheMiddleware",
+    # The site and its home page from memory while content is unchanged (academy/sites.py).
+    "academy.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Every HTML page in the reader's script, including the pages middleware below answers with.

@@ -59,3 +59,37 @@ def test_route_down_gives_what_wagtail_gives(site_tree, home_page, django_assert
         assert outcome(route_down, home, path) == outcome(Page.route, home, path), path
     with django_assert_max_num_queries(2):
         outcome(route_down, home, f"/events/{event.slug}/")
+
+
+def route_of(home, path: str):
+    return route_down(home, RequestFactory().get(path), [c for c in path.split("/") if c])
+
+
+def test_a_routed_page_is_kept_until_content_changes(
+    site_tree, home_page, django_assert_max_num_queries
+):
+    case, home = site_tree["case"], home_page.specific
+    path = f"/cases/{case.slug}/"
+    first = outcome(route_down, home, path)
+    with django_assert_max_num_queries(0):
+        assert outcome(route_down, home, path) == first
+    # What a request does to its page (the reader's language) is not what the next one gets.
+    route_of(home, path).page.title = "改过的标题"
+    assert route_of(home, path).page.title == case.title
+
+    case.title = "新标题"
+    case.save_revision().publish()  # a content change: routed afresh, with the new title
+    assert route_of(home, path).page.title == "新标题"
+    case.refresh_from_db()
+    case.unpublish()
+    assert outcome(route_down, home, path) == "404"
+
+
+def test_a_path_that_does_not_route_is_not_kept(site_tree, home_page):
+    from academy import fragments
+
+    home = home_page.specific
+    for path in ("/cases/no-such-case/", f"/cases/{site_tree['case'].slug}/nothing-here/"):
+        assert outcome(route_down, home, path) == "404"
+        parts = (home.pk, *[c for c in path.split("/") if c])
+        assert fragments.get(fragments.versioned_key("route", parts)) is None
