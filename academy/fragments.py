@@ -131,9 +131,12 @@ def cached(key: str | None, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def versioned_key(name: str, parts: tuple) -> str | None:
+def versioned_key(name: str, parts: tuple, *, request=None) -> str | None:
     """The key of data `name` for `parts` (and the language) at the current content version; None
-    when nothing may be cached."""
+    when nothing may be cached: the cache is off, or `request` is a preview (a draft is never
+    what readers were shown)."""
+    if getattr(request, "is_preview", False):
+        return None
     version = page_cache.version() if enabled() else None
     if version is None:
         return None
@@ -141,11 +144,12 @@ def versioned_key(name: str, parts: tuple) -> str | None:
     return f"fragment:{version}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
-def versioned(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+def versioned(name: str, parts: tuple, compute: Callable[[], Any], *, request=None) -> Any:
     """`compute()` kept until content changes (or FRAGMENT_CACHE_SECONDS), for data rather than
     HTML: `parts` (with the language) say whose or which it is. Only for values that writes of
-    non-volatile models alone decide, as for any fragment."""
-    key = versioned_key(name, parts)
+    non-volatile models alone decide, as for any fragment. Pass the `request` where a preview
+    could ask: it computes afresh."""
+    key = versioned_key(name, parts, request=request)
     return compute() if key is None else cached(key, compute)
 
 
@@ -181,10 +185,14 @@ def register_slot(name: str, *, template: str):
     return decorator
 
 
-def slot_marker(name: str, pk: int) -> str:
+def _registered(name: str) -> str:
     if name not in _slots:
         raise KeyError(f"no slot {name!r} is registered")
-    return f"<!--slot:{name}:{int(pk)}-->"
+    return name
+
+
+def slot_marker(name: str, pk: int) -> str:
+    return f"<!--slot:{_registered(name)}:{int(pk)}-->"
 
 
 def render_slot(name: str, value: Any) -> str:
@@ -207,9 +215,7 @@ def slot_values(request, name: str, ids: list[int]) -> dict[int, Any]:
 def know_slot_values(request, name: str, values: dict[int, Any]) -> None:
     """Tell the fill that `values` are the reader's values of slot `name` for every id (a page
     that loaded all of them anyway): it asks nothing more."""
-    if name not in _slots:
-        raise KeyError(f"no slot {name!r} is registered")
-    request.__dict__.setdefault("_fragment_slot_values", {})[name] = (None, values)
+    request.__dict__.setdefault("_fragment_slot_values", {})[_registered(name)] = (None, values)
 
 
 def fill_slots(html: str, request) -> str:

@@ -171,9 +171,7 @@ def route_down(home: Page, request, path_components: list[str]):
     # The page found for a path is kept until content changes (academy/fragments.py), as the
     # specific row with its parent, so the next request for it asks the database nothing. Only a
     # path that routed is kept: made-up URLs do not fill the cache.
-    key = None
-    if not getattr(request, "is_preview", False):
-        key = fragments.versioned_key("route", (home.pk, *path_components))
+    key = fragments.versioned_key("route", (home.pk, *path_components), request=request)
     found = fragments.get(key)
     if found is not None:
         page, depth = found

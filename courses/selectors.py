@@ -172,19 +172,22 @@ def learner_status(completed_at: datetime | None) -> str:
     return "completed" if completed_at else "enrolled"
 
 
+def learner_statuses(user, course_ids: list[int]) -> dict[int, str]:
+    """{course id: learner_status} of `user`'s enrolments among `course_ids`: one query."""
+    if not is_learner(user):
+        return {}
+    rows = Enrollment.objects.filter(user=user, course_id__in=course_ids)
+    return {pk: learner_status(done) for pk, done in rows.values_list("course_id", "completed_at")}
+
+
 def mark_learner_status(
     user, courses: list[CoursePage], statuses: dict[int, datetime | None] | None = None
 ) -> None:
     """Set `course.learner_status` ('' / 'enrolled' / 'completed') with one query, or none when
     the page has the learner's `enrolment_statuses` already."""
-    status = {}
-    if is_learner(user) and courses:
-        if statuses is None:
-            statuses = dict(
-                Enrollment.objects.filter(
-                    user=user, course_id__in=[c.pk for c in courses]
-                ).values_list("course_id", "completed_at")
-            )
+    if statuses is None:
+        status = learner_statuses(user, [c.pk for c in courses]) if courses else {}
+    else:
         status = {course_id: learner_status(done) for course_id, done in statuses.items()}
     for course in courses:
         course.learner_status = status.get(course.pk, "")
@@ -331,9 +334,9 @@ def course_outline(course: CoursePage, request) -> dict:
             "product": course.product,
         }
 
-    if not course.pk or getattr(request, "is_preview", False):
-        return outline()  # a draft's lessons and lecturers are not what readers are shown
-    found = fragments.versioned("course-outline", (course.pk,), outline)
+    if not course.pk:
+        return outline()
+    found = fragments.versioned("course-outline", (course.pk,), outline, request=request)
     course.product = found["product"]
     return found
 

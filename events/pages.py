@@ -464,7 +464,7 @@ class EventPage(RoutablePageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.event_page_context(self, request.user, request))
+        context.update(selectors.event_page_context(self, request))
         if self.live_qa:
             from . import live_qa_selectors
 

@@ -185,7 +185,7 @@ def current_registration(user, event: EventPage) -> Registration | None:
     )
 
 
-def event_outline(event: EventPage, request=None) -> dict:
+def event_outline(event: EventPage, request) -> dict:
     """What every reader of `event` sees alike: its listing page and lecturers, kept until
     content changes (academy/fragments.py); a preview's draft lecturers are never kept."""
 
@@ -197,14 +197,14 @@ def event_outline(event: EventPage, request=None) -> dict:
             ),
         }
 
-    if not event.pk or request is None or getattr(request, "is_preview", False):
+    if not event.pk:
         return outline()
-    return fragments.versioned("event-outline", (event.pk,), outline)
+    return fragments.versioned("event-outline", (event.pk,), outline, request=request)
 
 
-def event_page_context(event: EventPage, user, request=None) -> dict:
+def event_page_context(event: EventPage, request) -> dict:
     now = timezone.now()
-    user = user or AnonymousUser()
+    user = request.user or AnonymousUser()
     outline = event_outline(event, request)
     counts = Registration.objects.filter(event_id=event.pk).aggregate(
         held=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
