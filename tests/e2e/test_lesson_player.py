@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from courses.media_models import PlaybackPosition
-from tests.e2e.helpers import log_in, serious_axe_problems
+from tests.e2e.helpers import log_in, serious_axe_problems, wait_until
 
 pytestmark = [
     pytest.mark.e2e,
@@ -47,26 +47,26 @@ def test_keyboard_play_pause_seek_and_resume_after_reload(page: Page, demo_acade
     page.goto(demo_academy + VIDEO_LESSON)
     video = page.locator("video.lesson-player-media")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    wait_until(page, "document.querySelector('video').readyState >= 1")
     assert page.evaluate("document.querySelector('video').duration") == pytest.approx(40, abs=1)
 
     # Keyboard: the play button, then the forward button, then keys on the video itself.
     toggle = page.locator("[data-player-toggle]")
     toggle.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('video').paused")
+    wait_until(page, "!document.querySelector('video').paused")
     expect(toggle).to_have_attribute("aria-label", "Pause")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('video').paused")
+    wait_until(page, "document.querySelector('video').paused")
     page.keyboard.press("Tab")  # back 10 s
     page.keyboard.press("Tab")  # forward 10 s
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('video').currentTime >= 10")
+    wait_until(page, "document.querySelector('video').currentTime >= 10")
     video.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('video').currentTime >= 15")
+    wait_until(page, "document.querySelector('video').currentTime >= 15")
     page.keyboard.press("k")
-    page.wait_for_function("!document.querySelector('video').paused")
+    wait_until(page, "!document.querySelector('video').paused")
     with page.expect_response(lambda r: saved_at_least(r, 15)):
         page.keyboard.press("k")  # pausing saves the position
     assert is_paused(page)
@@ -97,12 +97,12 @@ def test_keyboard_play_pause_seek_and_resume_after_reload(page: Page, demo_acade
 
     # Another visit (a reload; a new device reads the same server-side position) resumes there.
     page.reload()
-    page.wait_for_function("document.querySelector('video').currentTime > 1")
+    wait_until(page, "document.querySelector('video').currentTime > 1")
     assert current_time(page) == pytest.approx(saved, abs=0.5)
 
     # A transcript line seeks the video to where it is said.
     page.locator(".lesson-transcript-lines a").nth(2).click()
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 12.96) < 0.3")
+    wait_until(page, "Math.abs(document.querySelector('video').currentTime - 12.96) < 0.3")
     expect(page.locator(".lesson-transcript-lines a").nth(2)).to_have_attribute(
         "aria-current", "true"
     )
@@ -117,7 +117,7 @@ def test_audio_lesson_with_converted_captions_and_a_link_to_the_second(page: Pag
         enrol.first.click()
     # A Simplified reader sees the Traditional-written captions converted; #t= seeks there.
     page.goto(demo_academy + "/courses/restaurant-qr-ordering/morning-briefing-audio/#t=13")
-    page.wait_for_function("document.querySelector('audio').currentTime >= 13.4")
+    wait_until(page, "document.querySelector('audio').currentTime >= 13.4")
     expect(page.locator(".lesson-transcript-lines a").nth(2)).to_have_attribute(
         "aria-current", "true"
     )
