@@ -26,6 +26,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from . import localisation
+from .page_lookups import KeptLookupsMixin
 
 
 class User(AbstractUser):
@@ -381,7 +382,7 @@ class StatBlock(blocks.StructBlock):
         label = _("Key figure")
 
 
-class HomePage(Page):
+class HomePage(KeptLookupsMixin, Page):
     """The academy's front door."""
 
     hero_eyebrow = models.CharField(_("eyebrow"), max_length=80, blank=True)
@@ -421,7 +422,7 @@ class HomePage(Page):
         return route_in_original_tree(self, request, path_components)
 
 
-class StandardPage(Page):
+class StandardPage(KeptLookupsMixin, Page):
     """A plain content page: about the academy, guides, FAQs."""
 
     intro = models.TextField(_("introduction"), blank=True)

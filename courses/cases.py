@@ -13,12 +13,13 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy import fragments
+from academy.page_lookups import KeptLookupsMixin
 
 from .blocks import CaseSectionBlock, MetricBlock
 from .moderation import ReviewedPageMixin
 
 
-class CaseStudyIndexPage(ReviewedPageMixin, Page):
+class CaseStudyIndexPage(KeptLookupsMixin, ReviewedPageMixin, Page):
     """The case listing at /cases/, filterable by industry, product and city."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -48,7 +49,7 @@ class CaseStudyIndexPage(ReviewedPageMixin, Page):
         return context
 
 
-class CaseStudyPage(ReviewedPageMixin, Page):
+class CaseStudyPage(KeptLookupsMixin, ReviewedPageMixin, Page):
     merchant_name = models.CharField(_("merchant"), max_length=120)
     summary = models.TextField(
         _("summary"), max_length=300, help_text=_("One or two sentences, shown on case cards.")

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.models import GrowthStage
+from academy.page_lookups import KeptLookupsMixin
 
 from .blocks import LessonBodyBlock
 from .choices import Language, Level
@@ -28,7 +29,7 @@ COURSE_ROUTES = {"enrol"}
 CATALOGUE_ROUTES = {"paths"}
 
 
-class CourseIndexPage(ReviewedPageMixin, RoutablePageMixin, Page):
+class CourseIndexPage(KeptLookupsMixin, ReviewedPageMixin, RoutablePageMixin, Page):
     """The catalogue at /courses/: filters, pagination and the learning paths."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -57,7 +58,7 @@ class CourseIndexPage(ReviewedPageMixin, RoutablePageMixin, Page):
         return views.learning_path(request, self, slug)
 
 
-class CoursePage(ReviewedPageMixin, RoutablePageMixin, Page):
+class CoursePage(KeptLookupsMixin, ReviewedPageMixin, RoutablePageMixin, Page):
     """A course: overview and syllabus are public, its lessons are for enrolled learners."""
 
     summary = models.TextField(
@@ -219,7 +220,7 @@ class CoursePrerequisite(Orderable):
     panels = [FieldPanel("required_course")]
 
 
-class LessonPage(ReviewedPageMixin, RoutablePageMixin, Page):
+class LessonPage(KeptLookupsMixin, ReviewedPageMixin, RoutablePageMixin, Page):
     """One lesson; its order in the course is its order in the page tree."""
 
     intro = models.TextField(

@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy import teaching
+from academy.page_lookups import KeptLookupsMixin
 
 from .blocks import AgendaItemBlock
 
@@ -60,7 +61,7 @@ class Audience(models.TextChoices):
     LECTURERS = "lecturers", _("Lecturers")
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(KeptLookupsMixin, RoutablePageMixin, Page):
     """The events listing at /events/: upcoming events, the archive, check-in and tickets."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -182,7 +183,7 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(KeptLookupsMixin, RoutablePageMixin, Page):
     """One offline event: a city workshop, a lecturer-led session or an open day."""
 
     summary = models.TextField(

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +31,19 @@ PAGE_SIZE = 12
 
 
 def can_check_in(user) -> bool:
-    """Event staff (and superusers) check people in and see every registration."""
-    return bool(user and user.is_authenticated and user.has_perm("events.check_in"))
+    """Event staff (and superusers) check people in and see every registration.
+
+    Asked on every event page for every signed-in reader, so the answer is kept on the content
+    version per user: adding someone to a group or removing them, and granting or taking a
+    permission, bump it (academy/page_cache.py). Active and superuser come from the request's own
+    user row and are part of the key."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return fragments.versioned(
+        "can-check-in",
+        (user.pk, user.is_superuser),
+        lambda: user.has_perm("events.check_in"),
+    )
 
 
 def with_seats(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
@@ -200,6 +212,32 @@ def event_outline(event: EventPage, request) -> dict:
     if not event.pk:
         return outline()
     return fragments.versioned("event-outline", (event.pk,), outline, request=request)
+
+
+def signup_event(slug: str, request) -> EventPage | None:
+    """The live event the sign-up URL /events/<slug>/register/ names, kept until content changes;
+    None when there is no single such event or a view restriction covers it (Wagtail's own route
+    then answers). Its seats are counted afresh under the event lock by the service, so a kept
+    copy only decides which event and which questions the form asks."""
+
+    def find() -> EventPage | None:
+        from wagtail.models import PageViewRestriction
+
+        # A restriction on the event or an ancestor: one whose page's path is a prefix of the
+        # event's (treebeard's materialised path), asked in the same query.
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+        events = list(
+            originals(EventPage.objects.live())
+            .filter(slug=slug, url_path__endswith=f"/events/{slug}/")
+            .annotate(restricted=Exists(restricted))[:2]
+        )
+        if len(events) != 1 or events[0].restricted:
+            return None
+        return events[0]
+
+    return fragments.versioned("signup-event", (slug,), find, request=request)
 
 
 def event_page_context(event: EventPage, request) -> dict:

@@ -13,8 +13,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -29,7 +27,6 @@ from django.views.decorators.http import (
 )
 
 from academy.headers import permissions_policy
-from academy.localisation import originals
 from academy.models import LecturerProfile
 
 from . import ics, selectors, services
@@ -143,7 +140,7 @@ def register(request, event: EventPage):
         messages.warning(
             request,
             _("“%(event)s” is full, so you are on the waitlist: number %(position)d.")
-            % {"event": title, "position": services.waitlist_position(registration) or 0},
+            % {"event": title, "position": registration.place_at_sign_up or 0},
         )
     # Both sign-up URLs end in register/ under the event's own path: no site lookup needed.
     return HttpResponseRedirect(request.path.removesuffix("register/") + "#registration")
@@ -154,27 +151,16 @@ def register_by_slug(request, slug: str):
     """POST /events/<slug>/register/ straight to the sign-up, without walking the page tree.
 
     This is the sign-up rush's hot path: Wagtail's routing costs about ten queries a request,
-    this two. Anything unusual — no such live event, or a page with view restrictions — is
-    served by Wagtail as any other page route would be.
+    this none while content is unchanged (selectors.signup_event). Anything unusual — no such
+    live event, or a page with view restrictions — is served by Wagtail as any other page route
+    would be.
     """
-    events = list(
-        originals(EventPage.objects.live())
-        .filter(slug=slug, url_path__endswith=f"/events/{slug}/")
-        .annotate(restricted=Exists(_restrictions_above(OuterRef("path"))))[:2]
-    )
-    if len(events) != 1 or events[0].restricted:
+    event = selectors.signup_event(slug, request)
+    if event is None:
         from wagtail.views import serve
 
         return serve(request, f"events/{slug}/register/")
-    return register(request, events[0])
-
-
-def _restrictions_above(path):
-    """View restrictions on the page at `path` or an ancestor: those whose page's path is a prefix
-    of it (treebeard's materialised path), asked in the same query as the event."""
-    from wagtail.models import PageViewRestriction
-
-    return PageViewRestriction.objects.filter(page__path=Substr(path, 1, Length("page__path")))
+    return register(request, event)
 
 
 def _own_registration(request, pk: int) -> Registration:

@@ -154,7 +154,9 @@ def register(
     """Sign `user` up: a seat while seats remain, else a place on the waitlist.
 
     Signing up twice returns the registration already held (created=False). People already
-    waiting are served before a newcomer whenever seats are free.
+    waiting are served before a newcomer whenever seats are free. A new registration carries
+    `place_at_sign_up`: its waitlist position as counted under the lock (None with a seat), which
+    saves asking waitlist_position at once; later, ask waitlist_position.
     """
     answers = answers or Answers()
     for _attempt in range(3):
@@ -168,10 +170,43 @@ def register(
     raise EventError(_("We could not sign you up just now. Please try again."))
 
 
+# What the sign-up rules below read of the event. Read again under the lock, since the event
+# passed in may be a copy read before (the sign-up URL keeps one until content changes).
+SIGNUP_FIELDS = (
+    "live",
+    "cancelled_at",
+    "signup_opens",
+    "signup_closes",
+    "start",
+    "end",
+    "time_zone",
+    "capacity",
+    "audience",
+    "claim_window_hours",
+    "ask_company",
+    "ask_role",
+    "ask_note",
+)
+
+
+def _lock_for_signup(event: EventPage) -> EventPage:
+    """lock_event for the sign-up rush: the same row lock, reading only SIGNUP_FIELDS into
+    `event` (a whole page costs a wide row and a model built from it on every sign-up)."""
+    current = (
+        EventPage.objects.select_for_update(of=("self",), no_key=True)
+        .values(*SIGNUP_FIELDS)
+        .get(pk=event.pk)
+    )
+    for name, value in current.items():
+        setattr(event, name, value)
+    event.__dict__.pop("tzinfo", None)  # a cached_property of time_zone
+    return event
+
+
 def _register(
     user: User, event: EventPage, answers: Answers, language: str
 ) -> tuple[Registration, bool]:
-    event = lock_event(event.pk)
+    event = _lock_for_signup(event)
     now = timezone.now()
     # The lock is held until commit, so the common path reads the event's registrations once:
     # whether this person already signed up, the seats held, and whether any offer has lapsed or
@@ -185,11 +220,12 @@ def _register(
     if seen["mine"] is not None:
         return Registration.objects.get(pk=seen["mine"]), False
     _check_signup_allowed(user, event, now)
-    held = seen["held"]
+    held, waiting = seen["held"], seen["waiting"]
     if seen["lapsed"]:
         expire_offers(event, now)
-    if seen["lapsed"] or (seen["waiting"] and held < event.capacity):
-        _promoted, held = fill_free_seats(event, now)
+    if seen["lapsed"] or (waiting and held < event.capacity):
+        promoted, held = fill_free_seats(event, now)
+        waiting -= len(promoted)
     confirmed = held < event.capacity
     registration = Registration.objects.create(
         event=event,
@@ -203,6 +239,8 @@ def _register(
         note=answers.note.strip()[:500] if event.ask_note else "",
         language=language[:10],
     )
+    # The newest row of this event (the lock serialises its sign-ups) waits behind all others.
+    registration.place_at_sign_up = None if confirmed else waiting + 1
     notifications.notify(
         registration,
         Notification.Kind.CONFIRMED if confirmed else Notification.Kind.WAITLISTED,

@@ -93,3 +93,34 @@ def test_a_path_that_does_not_route_is_not_kept(site_tree, home_page):
         assert outcome(route_down, home, path) == "404"
         parts = (home.pk, *[c for c in path.split("/") if c])
         assert fragments.get(fragments.versioned_key("route", parts)) is None
+
+
+def test_view_restrictions_are_kept_and_apply_at_once(site_tree, client, member):
+    """academy/page_lookups.py: a page's restrictions are kept on the content version, so adding
+    one (here on the parent), changing its kind or removing it applies to the next request."""
+    from wagtail.models import PageViewRestriction
+
+    case = site_tree["case"]
+    path = f"/cases/{case.slug}/"
+    client.force_login(member)
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200  # kept: no restriction
+    assert not case.get_view_restrictions().exists()
+
+    restriction = PageViewRestriction.objects.create(
+        page=case.get_parent(), restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    response = client.get(path)
+    assert response.status_code == 200 and 'name="password"' in response.content.decode()
+    assert list(case.get_view_restrictions()) == [restriction]
+
+    restriction.restriction_type = PageViewRestriction.LOGIN  # the member is signed in
+    restriction.save()
+    response = client.get(path)
+    assert response.status_code == 200 and 'name="password"' not in response.content.decode()
+    client.logout()
+    assert client.get(path).status_code == 302  # to the sign-in page
+
+    restriction.delete()
+    assert client.get(path).status_code == 200
+    assert not case.get_view_restrictions().exists()

@@ -458,3 +458,20 @@ def test_ticket_says_checked_in_and_no_longer_offers_to_cancel(
     assert "already checked in" in refused.content.decode()
     seat.refresh_from_db()
     assert seat.status == Status.CONFIRMED
+
+
+def test_joining_or_leaving_event_staff_applies_to_the_next_request(settings, client, event):
+    """The answer of can_check_in is kept per user on the content version: a change of group
+    must show at once, both ways (taking access away above all)."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    user = UserFactory()
+    client.force_login(user)
+    desk = path_of(event) + "check-in/"
+    assert client.get(desk).status_code == 403
+    assert client.get(desk).status_code == 403  # now kept
+    staff = Group.objects.get(name=roles.EVENT_STAFF)
+    user.groups.add(staff)
+    assert client.get(desk).status_code == 200
+    user.groups.remove(staff)
+    assert client.get(desk).status_code == 403
+    assert selectors.can_check_in(user) is False

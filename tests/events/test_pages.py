@@ -288,3 +288,38 @@ def test_restricted_event_is_served_by_wagtail_with_its_restriction(member_clien
     response = member_client.post(f"/events/{event.slug}/register/")
     assert response.status_code == 200  # Wagtail's password form, not a sign-up
     assert not Registration.objects.filter(event=event).exists()
+
+
+def test_the_kept_sign_up_event_follows_privacy_and_unpublishing(
+    settings, client, event, index, django_assert_max_num_queries
+):
+    """The sign-up URL keeps its event until content changes (selectors.signup_event): a privacy
+    change above it or unpublishing it applies to the very next sign-up."""
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import MembershipFactory
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    url = f"/events/{event.slug}/register/"
+    first, second, third, fourth = (MembershipFactory().user for _ in range(4))
+    client.force_login(first)
+    assert client.post(url).status_code == 302  # keeps the event
+    client.force_login(second)
+    # 8: session and user, the event lock and its count, the registration, the outbox row,
+    # and after commit marking it sent (the kept event costs none).
+    with django_assert_max_num_queries(8):
+        assert client.post(url).status_code == 302
+
+    # Groups, and none chosen: nobody may see the event now.
+    PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.GROUPS)
+    client.force_login(third)
+    response = client.post(url)
+    assert response.status_code in {200, 302, 403}
+    assert not Registration.objects.filter(event=event, user=third).exists()
+
+    PageViewRestriction.objects.filter(page=index).delete()
+    event.unpublish()
+    client.force_login(fourth)
+    assert client.post(url).status_code == 404
+    assert not Registration.objects.filter(event=event, user=fourth).exists()
+    assert Registration.objects.filter(event=event).count() == 2

@@ -201,6 +201,24 @@ def test_claiming_after_the_window_passes_the_seat_on_even_before_the_job(event_
     assert nxt.status == Status.OFFERED
 
 
+def test_the_place_counted_at_sign_up_is_the_waitlist_position(event_factory, people):
+    event = event_factory(
+        capacity=1, claim_window_hours=2, start=timezone.now() + timedelta(days=5)
+    )
+    holder, first, second, third, late = people(5)
+    held = services.register(holder, event)[0]
+    assert held.place_at_sign_up is None
+    waiting = [services.register(user, event)[0] for user in (first, second, third)]
+    assert [r.place_at_sign_up for r in waiting] == [1, 2, 3]
+    assert [services.waitlist_position(r) for r in waiting] == [1, 2, 3]
+    services.cancel(held)  # first is offered the seat; second and third wait
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        # first's offer lapsed: this sign-up passes the seat to second, then queues behind third.
+        newcomer = services.register(late, event)[0]
+    assert newcomer.status == Status.WAITLISTED
+    assert newcomer.place_at_sign_up == services.waitlist_position(newcomer) == 2
+
+
 def test_the_offer_never_outlasts_the_start(event_factory, people):
     event = event_factory(
         capacity=1, claim_window_hours=48, start=timezone.now() + timedelta(hours=5)
