@@ -17,7 +17,8 @@ reader's language is, and leaves finding a translation to Wagtail.
 
 from __future__ import annotations
 
-from wagtail.models import Locale, PageViewRestriction, TranslatableMixin
+from django.conf import settings
+from wagtail.models import Locale, PageViewRestriction
 
 from . import fragments
 
@@ -38,12 +39,13 @@ class KeptLookupsMixin:
 
     @property
     def localized_draft(self):
-        # Wagtail's own answer whenever the page is not in the reader's locale (then it looks
-        # the translation up, as before); only "is it already?" is kept.
+        # Wagtail's TranslatableMixin.localized_draft, with the active locale kept.
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return self
         try:
             active = fragments.versioned("active-locale", (), lambda: Locale.get_active().pk)
         except (LookupError, Locale.DoesNotExist):
-            active = None
-        if active is not None and active == self.locale_id:
             return self
-        return TranslatableMixin.localized_draft.fget(self)
+        if active == self.locale_id:
+            return self
+        return self.get_translation_or_none(Locale(pk=active)) or self

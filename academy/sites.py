@@ -55,9 +55,17 @@ def site_for(request) -> Site | None:
     return site
 
 
+def with_kept_site(view):
+    """Mark a view that links to many pages (search results) for SiteMiddleware."""
+    view.uses_kept_site = True
+    return view
+
+
 class SiteMiddleware:
-    """Hand Wagtail's page view the request's site (Site.find_for_request reads
-    request._wagtail_site). Other views look it up only if they need it, as before."""
+    """Hand Wagtail's page view, and views marked `with_kept_site`, the request's site where
+    Site.find_for_request looks first (request._wagtail_site). Other views look it up only if
+    they need it, as before: a view that never needs it would pay for a memo rebuilt after each
+    content change."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,5 +74,6 @@ class SiteMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is wagtail_serve and not hasattr(request, "_wagtail_site"):
+        uses_site = view_func is wagtail_serve or getattr(view_func, "uses_kept_site", False)
+        if uses_site and not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site_for(request)

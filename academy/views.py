@@ -16,6 +16,7 @@ from .health import check_health
 from .models import LecturerProfile
 from .script import script_of_language
 from .sections import my_academy_sections
+from .sites import with_kept_site
 
 
 @never_cache
@@ -108,6 +109,7 @@ _LANG_OF_SCRIPT = {"hans": "zh-Hans", "hant": "zh-Hant"}
 
 
 # Results depend on who asks (private and group-restricted pages): no shared cache may keep them.
+@with_kept_site  # each result links to its page
 @cache_control(private=True)
 @require_GET
 def search(request):

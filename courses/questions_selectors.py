@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from wagtail.models import Page
 
+from academy import fragments
 from academy.models import LecturerProfile
 from academy.selectors import lecturer_of
 
@@ -42,6 +43,33 @@ def published_on(page: Page) -> QuerySet[Question]:
     return Question.objects.filter(page_id=page.pk, status=Question.Status.PUBLISHED)
 
 
+def published_questions(page: Page) -> tuple[list[Question], int]:
+    """The page's published questions, most voted first, with askers and answers, and how many
+    there are; kept until content changes (academy/fragments.py): asking, answering, accepting and
+    moderating are writes that bump it. Votes are not (a vote is a volatile row and a counter
+    update): page_questions reads a signed-in reader's counts afresh."""
+
+    def find() -> tuple[list[Question], int]:
+        answers = Answer.objects.select_related("author").order_by(
+            "-accepted_at", "created_at", "pk"
+        )
+        queryset = (
+            published_on(page)
+            .select_related("asker")
+            .prefetch_related(Prefetch("answers", queryset=answers))
+            .order_by("-vote_count", "-created_at", "-pk")
+        )
+        questions = list(queryset[:PAGE_LIMIT])
+        total = len(questions)
+        if total == PAGE_LIMIT:
+            total = published_on(page).count()
+        return questions, total
+
+    if not page.pk:  # a preview of a page not saved yet
+        return find()
+    return fragments.versioned("published-questions", (page.pk,), find)
+
+
 def page_questions(
     page: Page,
     user,
@@ -55,17 +83,7 @@ def page_questions(
     A lesson's page passes its `course` and whether the reader is `enrolled` (its context has
     both), so the rights cost no query of their own; a case study reads the reader's company.
     """
-    answers = Answer.objects.select_related("author").order_by("-accepted_at", "created_at", "pk")
-    queryset = (
-        published_on(page)
-        .select_related("asker")
-        .prefetch_related(Prefetch("answers", queryset=answers))
-        .order_by("-vote_count", "-created_at", "-pk")
-    )
-    questions = list(queryset[:PAGE_LIMIT])
-    total = len(questions)
-    if total == PAGE_LIMIT:
-        total = published_on(page).count()
+    questions, total = published_questions(page)
     is_lesson = isinstance(page, LessonPage)
     # A preview of a page not saved yet has no id to ask under.
     signed_in = bool(user and user.is_authenticated and page.pk)
@@ -81,17 +99,28 @@ def page_questions(
     voted: set[int] = set()
     reported: set[int] = set()
     if signed_in and questions:
-        ids = [q.pk for q in questions]
-        voted = set(
-            QuestionVote.objects.filter(user=user, question_id__in=ids).values_list(
-                "question_id", flat=True
+        # In one query: the counts as they are now (a reader who just voted sees it counted) and
+        # the reader's own votes and reports.
+        rows = (
+            Question.objects.filter(pk__in=[q.pk for q in questions])
+            .annotate(
+                voted=Exists(QuestionVote.objects.filter(user=user, question=OuterRef("pk"))),
+                reported=Exists(
+                    QuestionReport.objects.filter(reporter=user, question=OuterRef("pk"))
+                ),
             )
+            .values_list("pk", "vote_count", "voted", "reported")
         )
-        reported = set(
-            QuestionReport.objects.filter(reporter=user, question_id__in=ids).values_list(
-                "question_id", flat=True
-            )
-        )
+        counts = {}
+        for pk, vote_count, has_voted, has_reported in rows:
+            counts[pk] = vote_count
+            if has_voted:
+                voted.add(pk)
+            if has_reported:
+                reported.add(pk)
+        for question in questions:
+            question.vote_count = counts.get(question.pk, question.vote_count)
+        questions.sort(key=lambda q: (-q.vote_count, -q.created_at.timestamp(), -q.pk))
     return PageQuestions(
         questions=questions,
         total=total,

@@ -435,3 +435,31 @@ def test_the_lesson_page_costs_the_same_queries_for_many_questions(
     client.force_login(lecturer)  # the answerer's view: answer forms under each question
     with django_assert_max_num_queries(LESSON_WITH_QUESTIONS_CEILING):
         assert client.get(url).status_code == 200
+
+
+def test_a_vote_shows_at_once_although_the_questions_are_kept(client, learner, lesson):
+    """The published questions are kept until content changes; a vote does not change content
+    (a volatile row and a counter), so readers' counts and marks are read afresh."""
+    first = ask(learner, lesson, title="第一个问题是什么？")
+    second = ask(learner, lesson, title="第二个问题是什么？")
+    Question.objects.filter(pk=first.pk).update(vote_count=1)  # first is listed first
+    voter, reader = MembershipFactory().user, MembershipFactory().user
+    services.enrol(voter, lesson.get_parent().specific)
+    client.force_login(reader)
+    html = client.get(en(lesson)).content.decode()
+    assert html.index("第一个问题") < html.index("第二个问题")
+
+    client.force_login(voter)
+    for _ in range(2):  # two votes on the second question: now it leads
+        questions_services.toggle_vote(UserFactory(), second)
+    client.post(f"/en/questions/{second.pk}/vote/")
+    html = client.get(en(lesson)).content.decode()
+    assert html.index("第二个问题") < html.index("第一个问题")
+    assert '<span class="qa-count">3</span>' in html
+    assert 'aria-pressed="true"' in html  # the voter's own mark
+
+    client.force_login(reader)
+    html = client.get(en(lesson)).content.decode()
+    assert html.index("第二个问题") < html.index("第一个问题")
+    assert '<span class="qa-count">3</span>' in html
+    assert 'aria-pressed="true"' not in html
