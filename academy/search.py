@@ -446,7 +446,16 @@ def _lang_of(doc: SearchDocument, reader: str) -> str:
 
 
 def _urls_of(docs: list[SearchDocument], request) -> dict[tuple[int, int], str]:
-    """Pages come with their document (select_related); other objects cost one query per type."""
+    """The results' URLs, kept until content changes (a URL is made of page paths and slugs, which
+    only content writes change): a search asked again, or its next page, costs no query here."""
+    results = tuple((doc.content_type_id, doc.object_id, doc.page_id) for doc in docs)
+    host = request.get_host() if request is not None else ""
+    return fragments.versioned("result-urls", (host, results), lambda: _find_urls(docs, request))
+
+
+def _find_urls(docs: list[SearchDocument], request) -> dict[tuple[int, int], str]:
+    """Pages come with their document (select_related); other objects cost one query per type,
+    with the page they sit on (a question's URL is its page's)."""
     urls = {}
     by_type: dict[int, list[int]] = {}
     for doc in docs:
@@ -458,7 +467,10 @@ def _urls_of(docs: list[SearchDocument], request) -> dict[tuple[int, int], str]:
         model = ContentType.objects.get_for_id(ct_id).model_class()
         if model is None:
             continue
-        for obj in model._default_manager.filter(pk__in=ids):
+        objects = model._default_manager.filter(pk__in=ids)
+        if any(f.name == "page" and f.many_to_one for f in model._meta.fields):
+            objects = objects.select_related("page")
+        for obj in objects:
             if isinstance(obj, Page):
                 url = obj.get_url(request)
             else:

@@ -104,3 +104,14 @@ def test_search_page_query_count_does_not_grow_with_results(
     assert len(response.context["results"]) == 10
     with django_assert_max_num_queries(10):
         assert client.get("/search/", {"query": "餐饮"}).status_code == 200
+
+
+def test_result_links_follow_a_moved_page_at_once(client, member, home_page):
+    """The results' URLs are kept until content changes; a new slug is such a change."""
+    client.force_login(member)  # not a stored page: the search runs
+    article = publish_article(home_page, "餐饮外卖案例", "堂食与外卖", slug="takeaway")
+    assert 'href="/takeaway/' in client.get("/search/", {"query": "外卖"}).content.decode()
+    article.slug = "takeaway-2026"
+    article.save_revision().publish()
+    html = client.get("/search/", {"query": "外卖"}).content.decode()
+    assert 'href="/takeaway-2026/' in html and 'href="/takeaway/' not in html
