@@ -120,6 +120,7 @@ def page_questions(
                 reported.add(pk)
         for question in questions:
             question.vote_count = counts.get(question.pk, question.vote_count)
+        # published_questions' order, by the counts as they are now.
         questions.sort(key=lambda q: (-q.vote_count, -q.created_at.timestamp(), -q.pk))
     return PageQuestions(
         questions=questions,

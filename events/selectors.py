@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -221,19 +220,13 @@ def signup_event(slug: str, request) -> EventPage | None:
     copy only decides which event and which questions the form asks."""
 
     def find() -> EventPage | None:
-        from wagtail.models import PageViewRestriction
-
-        # A restriction on the event or an ancestor: one whose page's path is a prefix of the
-        # event's (treebeard's materialised path), asked in the same query.
-        restricted = PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-        )
         events = list(
-            originals(EventPage.objects.live())
-            .filter(slug=slug, url_path__endswith=f"/events/{slug}/")
-            .annotate(restricted=Exists(restricted))[:2]
+            originals(EventPage.objects.live()).filter(
+                slug=slug, url_path__endswith=f"/events/{slug}/"
+            )[:2]
         )
-        if len(events) != 1 or events[0].restricted:
+        # A restriction on the event or above it: the page's own check (academy/page_lookups.py).
+        if len(events) != 1 or events[0].get_view_restrictions().exists():
             return None
         return events[0]
 
